@@ -1,0 +1,188 @@
+"""The models the book trains, as a loss Q(w) and its gradient ∇Q(w) over a data set.
+
+A model here is linear in its weights: the prediction for the samples X is
+ŷ = X w (a column of ones in X gives an intercept, see :func:`design_matrix`).
+``loss`` and ``gradient`` accept weights of shape ``(..., d)`` (any batch axes),
+so that :func:`momentum_lib.minimize` can train a whole grid of settings at once.
+
+With ``batch_size`` set, ``gradient`` is a *stochastic* gradient: each call
+draws a fresh minibatch (without replacement, from a generator seeded by
+``seed``) and returns the gradient of the loss on it. Introduced in chapter 8,
+"Stochastic gradients".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from momentum_lib import _validation as check
+from momentum_lib import losses
+
+__all__ = ["Objective", "design_matrix", "linear_regression", "logistic_regression"]
+
+REGRESSION_LOSSES = ("mse", "mae", "huber")
+
+
+class Objective(NamedTuple):
+    """A loss Q(w) and its gradient ∇Q(w), both callables of the weights w."""
+
+    loss: Callable[[ArrayLike], NDArray[np.float64]]
+    gradient: Callable[[ArrayLike], NDArray[np.float64]]
+
+
+def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
+    """Prepend a column of ones to the inputs, so that w₀ is the intercept.
+
+    Introduced in chapter 1, "The basis".
+
+    Examples
+    --------
+    >>> design_matrix([2.0, 3.0])
+    array([[1., 2.],
+           [1., 3.]])
+    """
+    x = check.finite_array("x", x)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"x must be 1-D (one input) or 2-D (samples × inputs), got {x.shape}")
+    return np.hstack([np.ones((x.shape[0], 1)), x])
+
+
+def _data(features: ArrayLike, targets: ArrayLike, batch_size: int | None):
+    features = check.finite_array("features", features)
+    targets = check.finite_array("targets", targets)
+    if features.ndim != 2 or targets.shape != (features.shape[0],):
+        raise ValueError(
+            "features must be 2-D (samples × weights) and targets 1-D with one value per "
+            f"sample, got features.shape = {features.shape}, targets.shape = {targets.shape}"
+        )
+    if batch_size is not None:
+        batch_size = check.steps(batch_size, "batch_size")
+        if not 1 <= batch_size <= features.shape[0]:
+            raise ValueError(
+                f"batch_size must lie in [1, {features.shape[0]}] (the number of samples), "
+                f"got {batch_size}"
+            )
+    return features, targets, batch_size
+
+
+def _objective(
+    features: NDArray,
+    targets: NDArray,
+    loss_of_predictions: Callable[[NDArray, NDArray], NDArray],
+    gradient_of_predictions: Callable[[NDArray, NDArray], NDArray],
+    batch_size: int | None,
+    seed: int | np.random.Generator | None,
+) -> Objective:
+    d = features.shape[1]
+
+    def weights(w: ArrayLike) -> NDArray:
+        w = np.asarray(w, dtype=float)
+        if w.shape[-1:] != (d,):
+            raise ValueError(f"w must have {d} weights on its last axis, got shape {w.shape}")
+        return w
+
+    def loss(w: ArrayLike) -> NDArray:
+        """Q(w) on the whole data set."""
+        return loss_of_predictions(weights(w) @ features.T, targets)
+
+    def full_gradient(w: ArrayLike) -> NDArray:
+        """∇Q(w) = Xᵀ ∂Q/∂ŷ on the whole data set (the chain rule through ŷ = X w)."""
+        return gradient_of_predictions(weights(w) @ features.T, targets) @ features
+
+    if batch_size is None:
+        return Objective(loss, full_gradient)
+
+    rng = np.random.default_rng(seed)
+
+    def minibatch_gradient(w: ArrayLike) -> NDArray:
+        """∇Q(w) on a fresh random minibatch of ``batch_size`` samples."""
+        rows = rng.choice(features.shape[0], size=batch_size, replace=False)
+        batch = features[rows]
+        return gradient_of_predictions(weights(w) @ batch.T, targets[rows]) @ batch
+
+    return Objective(loss, minibatch_gradient)
+
+
+def linear_regression(
+    features: ArrayLike,
+    targets: ArrayLike,
+    *,
+    loss: str = "mse",
+    delta: float = 1.0,
+    batch_size: int | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> Objective:
+    """Linear regression ŷ = X w under MSE, MAE or Huber loss.
+
+    For MSE, Q(w) = (1/n) ‖X w − y‖² and ∇Q(w) = (2/n) Xᵀ (X w − y).
+
+    Introduced in chapter 1, "The basis" (MSE); MAE and Huber in chapter 5.
+
+    Parameters
+    ----------
+    features : array_like, shape (n, d)
+        X, one row per sample (see :func:`design_matrix` for an intercept).
+    targets : array_like, shape (n,)
+        y.
+    loss : {"mse", "mae", "huber"}, default "mse"
+    delta : float, default 1.0
+        Huber's δ > 0 (used only with ``loss="huber"``).
+    batch_size : int, optional
+        Draw a minibatch of this many samples for each gradient (1 ≤ batch_size ≤ n).
+    seed : int or numpy.random.Generator, optional
+        The randomness of the minibatches.
+    """
+    features, targets, batch_size = _data(features, targets, batch_size)
+    if loss not in REGRESSION_LOSSES:
+        raise ValueError(f"loss must be one of {REGRESSION_LOSSES}, got {loss!r}")
+    if loss == "huber":
+        delta = float(check.positive(delta, "delta"))
+        pair = (
+            lambda p, y: losses._huber(p, y, delta),
+            lambda p, y: losses._huber_gradient(p, y, delta),
+        )
+    else:
+        pair = {
+            "mse": (losses._mse, losses._mse_gradient),
+            "mae": (losses._mae, losses._mae_gradient),
+        }[loss]
+    return _objective(features, targets, *pair, batch_size, seed)
+
+
+def logistic_regression(
+    features: ArrayLike,
+    labels: ArrayLike,
+    *,
+    batch_size: int | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> Objective:
+    """Logistic regression: P(y = 1) = σ(X w), trained on binary cross-entropy.
+
+    .. math::
+
+        Q(w) = \\frac1n \\sum_i \\bigl[\\log(1 + e^{z_i}) - y_i z_i\\bigr],\\quad z = X w,
+        \\qquad \\nabla Q(w) = \\frac1n X^\\top (\\sigma(X w) - y)
+
+    There is no closed-form minimiser: only an iterative method finds it.
+
+    Introduced in chapter 1, "The basis".
+
+    Parameters
+    ----------
+    features : array_like, shape (n, d)
+    labels : array_like, shape (n,)
+        0 or 1 (any value in [0, 1] is accepted as a soft label).
+    batch_size, seed
+        As in :func:`linear_regression`.
+    """
+    features, labels, batch_size = _data(features, labels, batch_size)
+    check.probabilities(labels, "labels")
+    return _objective(
+        features, labels, losses._bce_logits, losses._bce_logits_gradient, batch_size, seed
+    )

@@ -1,0 +1,400 @@
+"""Gradient descent and gradient descent with momentum, exactly as the thread writes them.
+
+The update of the thread (and of Wikipedia's "Stochastic gradient descent",
+section *Momentum*) is
+
+.. math::
+
+    \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
+    w \\leftarrow w + \\Delta w
+
+with α the momentum (the decay factor) and η the learning rate. With α = 0 it is
+plain gradient descent, w ← w − η∇Q(w).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from momentum_lib import _validation as check
+
+__all__ = [
+    "Trajectory",
+    "gradient_descent_step",
+    "minimize",
+    "momentum_step",
+]
+
+Gradient = Callable[[NDArray[np.float64]], ArrayLike]
+Loss = Callable[[NDArray[np.float64]], ArrayLike]
+
+
+def gradient_descent_step(w: ArrayLike, gradient: ArrayLike, learning_rate: float) -> NDArray:
+    """One step of gradient descent: w ← w − η·∇Q(w).
+
+    Introduced in chapter 2, "The gradient descent update".
+
+    Parameters
+    ----------
+    w : array_like
+        The current weights.
+    gradient : array_like
+        The value of the gradient ∇Q(w) at ``w`` (same shape as ``w``).
+    learning_rate : float
+        η > 0, how far to move against the gradient.
+
+    Returns
+    -------
+    numpy.ndarray
+        The new weights.
+
+    Raises
+    ------
+    ValueError
+        If ``learning_rate`` is not finite and > 0, or the shapes differ.
+
+    Examples
+    --------
+    >>> gradient_descent_step([1.0], gradient=[2.0], learning_rate=0.1)
+    array([0.8])
+    """
+    w = check.finite_array("w", w)
+    gradient = check.finite_array("gradient", gradient)
+    learning_rate = check.learning_rate(learning_rate)
+    if gradient.shape != w.shape:
+        raise ValueError(
+            f"gradient must have the shape of w, got {gradient.shape} and w.shape = {w.shape}"
+        )
+    return w - learning_rate * gradient
+
+
+def momentum_step(
+    w: ArrayLike,
+    delta_w: ArrayLike,
+    gradient: ArrayLike,
+    learning_rate: float,
+    momentum: float,
+) -> tuple[NDArray, NDArray]:
+    """One step of gradient descent with momentum, the thread's formula.
+
+    .. math::
+
+        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
+        w \\leftarrow w + \\Delta w
+
+    Introduced in chapter 3, "Momentum".
+
+    Parameters
+    ----------
+    w : array_like
+        The current weights.
+    delta_w : array_like
+        Δw, the previous update (zeros before the first step).
+    gradient : array_like
+        The value of the gradient ∇Q(w) at ``w``.
+    learning_rate : float
+        η > 0.
+    momentum : float
+        α in [0, 1), the decay factor of the previous update.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The new weights ``w`` and the update ``delta_w`` that produced them.
+
+    Raises
+    ------
+    ValueError
+        If η is not finite and > 0, α is outside [0, 1), or the shapes differ.
+
+    Examples
+    --------
+    >>> w, delta_w = momentum_step([1.0], [0.0], [2.0], learning_rate=0.1, momentum=0.9)
+    >>> w, delta_w
+    (array([0.8]), array([-0.2]))
+    >>> momentum_step(w, delta_w, [1.6], learning_rate=0.1, momentum=0.9)
+    (array([0.46]), array([-0.34]))
+    """
+    w = check.finite_array("w", w)
+    delta_w = check.finite_array("delta_w", delta_w)
+    gradient = check.finite_array("gradient", gradient)
+    learning_rate = check.learning_rate(learning_rate)
+    momentum = check.momentum(momentum)
+    for name, value in (("delta_w", delta_w), ("gradient", gradient)):
+        if value.shape != w.shape:
+            raise ValueError(
+                f"{name} must have the shape of w, got {value.shape} and w.shape = {w.shape}"
+            )
+    delta_w = momentum * delta_w - learning_rate * gradient
+    return w + delta_w, delta_w
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What :func:`minimize` records, step by step.
+
+    Introduced in chapter 3, "Momentum"; the two terms are drawn in chapter 4.
+
+    Shapes use ``B`` for the batch shape (empty for a single run) and ``d`` for
+    the number of weights. A configuration that diverged stops: its rows from
+    the step of divergence on are ``nan``.
+
+    Attributes
+    ----------
+    weights : numpy.ndarray, shape (steps + 1, *B, d)
+        w after each step; ``weights[0]`` is w0.
+    updates : numpy.ndarray, shape (steps, *B, d)
+        Δw of each step, so that ``weights[t + 1] = weights[t] + updates[t]``.
+    gradient_terms : numpy.ndarray, shape (steps, *B, d)
+        −η·∇Q(w) of each step (with Nesterov, ∇Q at the look-ahead point).
+    momentum_terms : numpy.ndarray, shape (steps, *B, d)
+        α·Δw of the previous step, so that ``updates = momentum_terms + gradient_terms``.
+    losses : numpy.ndarray or None, shape (steps + 1, *B)
+        Q(w) at each row of ``weights``, when a loss was given.
+    diverged : bool or numpy.ndarray of bool, shape B
+        Whether the configuration diverged.
+    diverged_at : int or None, or numpy.ndarray of int, shape B
+        The step at which it diverged (the first step whose weights or loss were
+        not finite or exceeded the threshold); ``None`` for a single run that did
+        not diverge, -1 in a batch.
+    learning_rate, momentum : numpy.ndarray
+        η and α, broadcast to the batch shape.
+    """
+
+    weights: NDArray[np.float64]
+    gradient_terms: NDArray[np.float64]
+    losses: NDArray[np.float64] | None
+    diverged: bool | NDArray[np.bool_]
+    diverged_at: int | NDArray[np.int64] | None
+    learning_rate: NDArray[np.float64]
+    momentum: NDArray[np.float64]
+
+    @cached_property
+    def updates(self) -> NDArray[np.float64]:
+        """Δw of each step, shape (steps, *B, d): Δw_t = α·Δw_(t−1) − η·∇Q, from Δw = 0."""
+        updates = np.empty_like(self.gradient_terms)
+        previous = np.zeros(self.gradient_terms.shape[1:])
+        alpha = self.momentum[..., None]
+        for step, gradient_term in enumerate(self.gradient_terms):
+            previous = updates[step] = alpha * previous + gradient_term
+        return updates
+
+    @cached_property
+    def momentum_terms(self) -> NDArray[np.float64]:
+        """α·Δw of the previous step, shape (steps, *B, d); zero at the first step."""
+        previous = np.concatenate([np.zeros_like(self.updates[:1]), self.updates[:-1]])
+        return self.momentum[..., None] * previous
+
+    @property
+    def final_weights(self) -> NDArray[np.float64]:
+        """The weights after the last step (``nan`` where the run diverged)."""
+        return self.weights[-1]
+
+    def steps_to_reach(
+        self, tolerance: float, *, minimizer: ArrayLike | None = None
+    ) -> int | NDArray[np.int64]:
+        """The first step at which the run is within ``tolerance``; -1 if never.
+
+        Introduced in chapter 2, "The gradient descent update".
+
+        Without ``minimizer`` the criterion is the loss, Q(w_t) ≤ tolerance (so a
+        loss whose minimum is 0 is needed, and ``loss`` must have been given to
+        :func:`minimize`); with ``minimizer`` w*, it is the distance
+        ‖w_t − w*‖ ≤ tolerance.
+        """
+        tolerance = float(check.positive(tolerance, "tolerance"))
+        if minimizer is None:
+            if self.losses is None:
+                raise ValueError(
+                    "steps_to_reach without a minimizer needs the losses: pass loss= to minimize"
+                )
+            reached = self.losses <= tolerance
+        else:
+            distance = np.linalg.norm(self.weights - np.asarray(minimizer, dtype=float), axis=-1)
+            reached = distance <= tolerance
+        first = np.where(reached.any(axis=0), reached.argmax(axis=0), -1)
+        return int(first) if first.ndim == 0 else first
+
+
+def minimize(
+    gradient: Gradient,
+    w0: ArrayLike,
+    *,
+    learning_rate: ArrayLike,
+    momentum: ArrayLike = 0.0,
+    nesterov: bool = False,
+    steps: int,
+    loss: Loss | None = None,
+    divergence_threshold: float = 1e12,
+) -> Trajectory:
+    """Run gradient descent with momentum for ``steps`` steps and record everything.
+
+    Each step applies the thread's formula
+
+    .. math::
+
+        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
+        w \\leftarrow w + \\Delta w
+
+    starting from Δw = 0, so that the first step is a plain gradient step. With
+    ``nesterov=True`` the gradient is taken at the look-ahead point, in the form
+    of Sutskever et al. (2013):
+
+    .. math::
+
+        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w + \\alpha\\,\\Delta w)
+
+    Introduced in chapter 3, "Momentum" (Nesterov in chapter 6).
+
+    Parameters
+    ----------
+    gradient : callable
+        ∇Q: takes weights of shape ``(*B, d)`` and returns an array of the same shape.
+    w0 : array_like, shape (..., d)
+        The starting weights; the last axis holds the weights, any leading axes
+        are batch axes.
+    learning_rate : float or array_like
+        η > 0. An array broadcasts against the batch axes of ``w0`` (and
+        against ``momentum``), so that a whole (η, α) grid runs in one call.
+    momentum : float or array_like, default 0.0
+        α in [0, 1); 0 is plain gradient descent.
+    nesterov : bool, default False
+        Take the gradient at the look-ahead point w + αΔw.
+    steps : int
+        The number of steps, >= 0.
+    loss : callable, optional
+        Q: takes weights of shape ``(*B, d)`` and returns shape ``B``. When
+        given, the losses are recorded and a non-finite loss counts as divergence.
+    divergence_threshold : float, default 1e12
+        A configuration whose weights or loss exceed this in absolute value, or
+        become nan or inf, is declared diverged and stops.
+
+    Returns
+    -------
+    Trajectory
+        Weights, updates, the two terms of each update, losses and divergence.
+
+    Raises
+    ------
+    ValueError
+        If η ≤ 0, α outside [0, 1), ``steps`` < 0, w0 not finite or shapes do not
+        broadcast, or ``gradient`` returns the wrong shape or a non-finite value at w0.
+    TypeError
+        If ``gradient`` or ``loss`` is not callable, or ``steps`` is not an integer.
+
+    Notes
+    -----
+    No NumPy ``RuntimeWarning`` (overflow, invalid value) escapes from a diverging
+    run: the loop runs under ``numpy.errstate(all="ignore")`` and diverged
+    configurations are detected and frozen instead.
+
+    Examples
+    --------
+    >>> from momentum_lib.landscapes import Quadratic
+    >>> bowl = Quadratic([1.0, 10.0])
+    >>> run = minimize(bowl.gradient, [1.0, 1.0], learning_rate=0.1, momentum=0.5,
+    ...                steps=100, loss=bowl.loss)
+    >>> bool(run.losses[-1] < 1e-12), run.diverged
+    (True, False)
+    """
+    check.callable_(gradient, "gradient")
+    if loss is not None:
+        check.callable_(loss, "loss")
+    steps = check.steps(steps)
+    learning_rate = check.learning_rate(learning_rate)
+    momentum = check.momentum(momentum)
+    threshold = float(check.positive(divergence_threshold, "divergence_threshold"))
+    w0 = check.finite_array("w0", w0)
+    if w0.ndim == 0:
+        raise ValueError(
+            "w0 must have at least one axis (the weights), got a scalar: write [w0] for one weight"
+        )
+    try:
+        batch = np.broadcast_shapes(w0.shape[:-1], learning_rate.shape, momentum.shape)
+    except ValueError as error:
+        raise ValueError(
+            "learning_rate and momentum must broadcast against the batch axes of w0, got "
+            f"w0.shape = {w0.shape}, learning_rate.shape = {learning_rate.shape}, "
+            f"momentum.shape = {momentum.shape}"
+        ) from error
+    shape = (*batch, w0.shape[-1])
+    eta = np.broadcast_to(learning_rate, batch)[..., None]
+    alpha = np.broadcast_to(momentum, batch)[..., None]
+
+    w = np.array(np.broadcast_to(w0, shape))
+    first_gradient = np.asarray(gradient(w), dtype=float)
+    if first_gradient.shape != shape:
+        raise ValueError(
+            f"gradient must return an array of the shape of w, {shape}, "
+            f"got shape {first_gradient.shape} at w0"
+        )
+    if not np.all(np.isfinite(first_gradient)):
+        raise ValueError("gradient must return finite values, got nan or inf at w0")
+
+    minus_eta = -np.broadcast_to(eta, shape)
+    alpha_full = np.array(np.broadcast_to(alpha, shape))
+    weights = np.empty((steps + 1, *shape))
+    gradient_terms = np.empty((steps, *shape))
+    losses = None if loss is None else np.empty((steps + 1, *batch))
+    weights[0] = w
+    delta_w = np.zeros(shape)
+    momentum_term = np.zeros(shape)
+    diverged_at = np.full(batch, -1, dtype=np.int64)
+
+    # A run that diverges is flagged at its first bad step and frozen at w0 (its η
+    # and α set to 0), so that the batch stays finite and the loop needs no
+    # masking; its rows from that step on are overwritten with nan after the loop.
+    with np.errstate(all="ignore"):
+        if losses is not None:
+            losses[0] = _loss_values(loss, w, batch)
+        for step in range(steps):
+            np.multiply(alpha_full, delta_w, out=momentum_term)
+            where = w + momentum_term if nesterov else w
+            gradient_term = gradient_terms[step]
+            np.multiply(minus_eta, gradient(where), out=gradient_term)
+            np.add(momentum_term, gradient_term, out=delta_w)
+            w = np.add(w, delta_w, out=weights[step + 1])
+            bad = ~(np.abs(w) <= threshold)
+            if losses is not None:
+                losses[step + 1] = _loss_values(loss, w, batch)
+                bad |= ~(np.abs(losses[step + 1]) <= threshold)[..., None]
+            if bad.any():
+                rows = bad.any(axis=-1)
+                diverged_at[rows & (diverged_at < 0)] = step + 1
+                w[rows] = weights[0][rows]
+                delta_w[rows] = minus_eta[rows] = alpha_full[rows] = 0.0
+                if (diverged_at >= 0).all():
+                    break
+
+    diverged = diverged_at >= 0
+    for step in np.unique(diverged_at[diverged]):
+        runs = diverged_at == step
+        weights[step:, runs] = np.nan
+        gradient_terms[step - 1 :, runs] = np.nan
+        if losses is not None:
+            losses[step:, runs] = np.nan
+    if batch == ():
+        diverged, diverged_at = bool(diverged), (int(diverged_at) if diverged else None)
+    return Trajectory(
+        weights,
+        gradient_terms,
+        losses,
+        diverged=diverged,
+        diverged_at=diverged_at,
+        learning_rate=eta[..., 0],
+        momentum=alpha[..., 0],
+    )
+
+
+def _loss_values(loss: Loss, w: NDArray, batch: tuple[int, ...]) -> NDArray:
+    values = np.asarray(loss(w), dtype=float)
+    if values.shape != batch:
+        raise ValueError(
+            f"loss must return one value per configuration, shape {batch}, got {values.shape}"
+        )
+    return values

@@ -1,0 +1,215 @@
+"""The figures the chapters share, so that a notebook cell says what it shows, not how.
+
+Every helper draws on the ``ax`` it is given (or on a new figure), returns that
+``Axes`` and never calls ``plt.show()``. Colours and sizes are fixed, so that
+figures are the same on every machine.
+
+Introduced in chapter 2; each helper names the chapter that first uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "BOOK_STYLE",
+    "plot_contours",
+    "plot_landscape_1d",
+    "plot_loss_curves",
+    "plot_update_terms",
+    "use_book_style",
+]
+
+BOOK_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 11,
+    "legend.frameon": False,
+}
+"""The book's matplotlib settings: small PNGs that read well at the page's width."""
+
+GRADIENT_COLOUR = "tab:blue"
+MOMENTUM_COLOUR = "tab:orange"
+UPDATE_COLOUR = "black"
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_STYLE` to matplotlib. Introduced in chapter 0."""
+    plt.rcParams.update(BOOK_STYLE)
+
+
+def _axes(ax: Axes | None) -> Axes:
+    return plt.subplots()[1] if ax is None else ax
+
+
+def plot_landscape_1d(
+    loss: Callable[[NDArray[np.float64]], ArrayLike],
+    w_range: tuple[float, float],
+    *,
+    path: ArrayLike | None = None,
+    label: str | None = None,
+    colour: str = "tab:red",
+    ax: Axes | None = None,
+) -> Axes:
+    """A 1-D loss curve Q(w), with the ball's path on it if ``path`` is given.
+
+    Introduced in chapter 2, "The gradient descent update".
+
+    Parameters
+    ----------
+    loss : callable
+        Q, taking weights of shape (..., 1).
+    w_range : (float, float)
+        The interval of w to draw.
+    path : array_like, shape (steps + 1, 1) or (steps + 1,), optional
+        The weights visited, e.g. ``trajectory.weights``; drawn as dots joined by
+        a thin line, the start hollow and the end filled large.
+    """
+    ax = _axes(ax)
+    grid = np.linspace(*w_range, 600)
+    ax.plot(grid, loss(grid[:, None]), color="0.3", lw=1.5, zorder=1)
+    if path is not None:
+        w = np.asarray(path, dtype=float).reshape(-1)
+        q = loss(w[:, None])
+        ax.plot(w, q, "-", color=colour, lw=0.8, alpha=0.6, zorder=2)
+        ax.scatter(w, q, s=14, color=colour, zorder=3, label=label)
+        ax.scatter(w[:1], q[:1], s=70, facecolors="none", edgecolors=colour, zorder=4)
+        ax.scatter(w[-1:], q[-1:], s=90, color=colour, edgecolors="black", zorder=4)
+    ax.set_xlabel("weight $w$")
+    ax.set_ylabel("loss $Q(w)$")
+    if label is not None:
+        ax.legend()
+    return ax
+
+
+def plot_contours(
+    loss: Callable[[NDArray[np.float64]], ArrayLike],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    *,
+    paths: Mapping[str, ArrayLike] | None = None,
+    levels: int | ArrayLike = 20,
+    log_levels: bool = True,
+    minimizer: ArrayLike | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Contours of a 2-D loss with optimisation paths drawn over them.
+
+    Introduced in chapter 3, "Momentum" (the ill-conditioned valley).
+
+    Parameters
+    ----------
+    loss : callable
+        Q, taking weights of shape (..., 2).
+    x_range, y_range : (float, float)
+        The window, in w₁ and w₂.
+    paths : mapping of label to array of shape (steps + 1, 2), optional
+        The weights visited by each run (``trajectory.weights``).
+    levels : int or array_like
+        Number of contour levels or their values.
+    log_levels : bool, default True
+        Space the levels geometrically (a valley's floor is then visible).
+    minimizer : array_like, optional
+        Marked with a star.
+    """
+    ax = _axes(ax)
+    x, y = np.meshgrid(np.linspace(*x_range, 300), np.linspace(*y_range, 300))
+    z = loss(np.stack([x, y], axis=-1))
+    if isinstance(levels, int) and log_levels:
+        low = max(float(z.min()), float(z.max()) * 1e-6, 1e-12)
+        levels = np.geomspace(low, float(z.max()), levels)
+    ax.contour(x, y, z, levels=levels, cmap="Greys_r", linewidths=0.7)
+    for index, (label, path) in enumerate((paths or {}).items()):
+        w = np.asarray(path, dtype=float)
+        ax.plot(w[:, 0], w[:, 1], ".-", ms=4, lw=1.2, color=f"C{index}", label=label)
+    if minimizer is not None:
+        ax.plot(*np.asarray(minimizer, dtype=float), "*", ms=14, color="gold", mec="black")
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_xlim(*x_range)
+    ax.set_ylim(*y_range)
+    ax.grid(False)
+    if paths:
+        ax.legend(loc="upper right")
+    return ax
+
+
+def plot_loss_curves(
+    curves: Mapping[str, ArrayLike],
+    *,
+    ylabel: str = "loss $Q(w_t)$",
+    log_scale: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Loss against step for several runs, on a log scale by default.
+
+    Introduced in chapter 2, "The gradient descent update".
+
+    Parameters
+    ----------
+    curves : mapping of label to array of shape (steps + 1,)
+        For example ``{"gradient descent": run.losses}``. ``nan`` (a diverged
+        run) leaves the rest of the curve blank.
+    """
+    ax = _axes(ax)
+    for index, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        ax.plot(np.arange(values.size), values, lw=1.6, color=f"C{index}", label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def plot_update_terms(
+    trajectory,
+    *,
+    steps: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The two terms of each update as arrows: −η∇Q(w) (blue), αΔw (orange) and their sum.
+
+    For each step t the momentum term α·Δw starts at w_t, the gradient term is
+    drawn from its tip, and the black arrow Δw = αΔw − η∇Q(w) joins w_t to w_(t+1).
+    Introduced in chapter 4, "Putting it all together".
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        A single run on a 2-D problem (weights of shape (steps + 1, 2)).
+    steps : int, optional
+        Draw only the first ``steps`` steps.
+    """
+    ax = _axes(ax)
+    count = trajectory.updates.shape[0] if steps is None else steps
+    w = trajectory.weights[: count + 1]
+    momentum_terms = trajectory.momentum_terms[:count]
+    gradient_terms = trajectory.gradient_terms[:count]
+    arrow = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.006}
+    ax.quiver(*w[:-1].T, *momentum_terms.T, color=MOMENTUM_COLOUR, **arrow)
+    ax.quiver(*(w[:-1] + momentum_terms).T, *gradient_terms.T, color=GRADIENT_COLOUR, **arrow)
+    ax.quiver(*w[:-1].T, *(w[1:] - w[:-1]).T, color=UPDATE_COLOUR, alpha=0.35, **arrow)
+    ax.plot(*w.T, "o", ms=4, color=UPDATE_COLOUR)
+    for label, colour in (
+        (r"momentum term $\alpha\,\Delta w$", MOMENTUM_COLOUR),
+        (r"gradient term $-\eta\,\nabla Q(w)$", GRADIENT_COLOUR),
+        (r"update $\Delta w$ (their sum)", UPDATE_COLOUR),
+    ):
+        ax.plot([], [], color=colour, lw=3, label=label)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="best", fontsize=9)
+    return ax

@@ -1,0 +1,183 @@
+"""Convergence theory of gradient descent and momentum on quadratics.
+
+On a quadratic whose curvatures λ (the Hessian's eigenvalues) lie in [μ, L],
+each eigen-direction is an independent 1-D problem Q(w) = ½ λ w². There the
+thread's update is linear in the state (w, Δw):
+
+.. math::
+
+    \\begin{pmatrix} w \\\\ \\Delta w \\end{pmatrix} \\leftarrow
+    \\begin{pmatrix} 1 - \\eta\\lambda & \\alpha \\\\ -\\eta\\lambda & \\alpha \\end{pmatrix}
+    \\begin{pmatrix} w \\\\ \\Delta w \\end{pmatrix}
+
+and the error shrinks per step by the spectral radius of that 2×2 matrix.
+Everything in this module follows from it. Introduced in chapter 7, "Why
+momentum works"; κ = L/μ is the condition number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from momentum_lib import _validation as check
+
+__all__ = [
+    "averaging_horizon",
+    "critical_momentum",
+    "gradient_descent_optimal_learning_rate",
+    "gradient_descent_rate",
+    "is_stable",
+    "iteration_eigenvalues",
+    "iteration_matrix",
+    "optimal_momentum_parameters",
+    "optimal_momentum_rate",
+    "spectral_radius",
+]
+
+
+def _curvature_range(mu: ArrayLike, big_l: ArrayLike) -> tuple[NDArray, NDArray]:
+    smallest = check.positive(mu, "smallest_curvature")
+    largest = check.positive(big_l, "largest_curvature")
+    if np.any(largest < smallest):
+        raise ValueError(
+            "largest_curvature must be >= smallest_curvature, got "
+            f"smallest_curvature = {mu!r}, largest_curvature = {big_l!r}"
+        )
+    return smallest, largest
+
+
+def _condition_number(value: ArrayLike) -> NDArray:
+    kappa = check.positive(value, "condition_number")
+    if np.any(kappa < 1):
+        raise ValueError(f"condition_number must be >= 1 (κ = L/μ), got {value!r}")
+    return kappa
+
+
+def gradient_descent_optimal_learning_rate(
+    smallest_curvature: ArrayLike, largest_curvature: ArrayLike
+) -> NDArray | float:
+    """The best constant step of gradient descent on curvatures in [μ, L]: η = 2/(μ + L).
+
+    It balances the slowest direction (1 − ημ) against the fastest (ηL − 1).
+    """
+    mu, big_l = _curvature_range(smallest_curvature, largest_curvature)
+    return 2.0 / (mu + big_l)
+
+
+def gradient_descent_rate(condition_number: ArrayLike) -> NDArray | float:
+    """Gradient descent's per-step contraction at its optimal step: (κ − 1)/(κ + 1)."""
+    kappa = _condition_number(condition_number)
+    return (kappa - 1.0) / (kappa + 1.0)
+
+
+def iteration_matrix(learning_rate: float, momentum: float, curvature: float) -> NDArray:
+    """The 2×2 matrix that maps (w, Δw) to the next (w, Δw) on Q(w) = ½ λ w².
+
+    .. math::
+
+        M = \\begin{pmatrix} 1 - \\eta\\lambda & \\alpha \\\\
+            -\\eta\\lambda & \\alpha \\end{pmatrix}
+
+    Its trace is 1 + α − ηλ and its determinant is α.
+    """
+    eta = float(check.learning_rate(learning_rate))
+    alpha = float(check.momentum(momentum))
+    lam = float(check.positive(curvature, "curvature"))
+    return np.array([[1.0 - eta * lam, alpha], [-eta * lam, alpha]])
+
+
+def iteration_eigenvalues(
+    learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
+) -> NDArray[np.complex128]:
+    """The two eigenvalues of :func:`iteration_matrix`, the roots of z² − (1 + α − ηλ) z + α = 0.
+
+    Broadcasts over its arguments; the last axis of the result holds the pair.
+    When (1 + α − ηλ)² < 4α they are complex conjugates of modulus √α (the
+    oscillating regime).
+    """
+    eta = check.learning_rate(learning_rate)
+    alpha = check.momentum(momentum)
+    lam = check.positive(curvature, "curvature")
+    trace = 1.0 + alpha - eta * lam
+    root = np.sqrt((trace**2 - 4.0 * alpha).astype(complex))
+    return np.stack([(trace + root) / 2.0, (trace - root) / 2.0], axis=-1)
+
+
+def spectral_radius(
+    learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
+) -> NDArray | float:
+    """The per-step convergence rate on one curvature: max |z| over the eigenvalues.
+
+    Below 1 the error shrinks by about this factor per step; above 1 it grows.
+    """
+    radius = np.abs(iteration_eigenvalues(learning_rate, momentum, curvature)).max(axis=-1)
+    return float(radius) if radius.ndim == 0 else radius
+
+
+def is_stable(
+    learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
+) -> NDArray[np.bool_] | bool:
+    """Whether momentum converges on curvature λ: 0 < ηλ < 2 + 2α (with 0 ≤ α < 1)."""
+    eta = check.learning_rate(learning_rate)
+    alpha = check.momentum(momentum)
+    lam = check.positive(curvature, "curvature")
+    stable = eta * lam < 2.0 + 2.0 * alpha
+    return bool(stable) if np.ndim(stable) == 0 else stable
+
+
+def critical_momentum(learning_rate: ArrayLike, curvature: ArrayLike) -> NDArray | float:
+    """Critical damping: the smallest α at which the iteration starts to oscillate.
+
+    .. math::
+
+        \\alpha = (1 - \\sqrt{\\eta\\lambda})^2 \\quad (\\eta\\lambda \\le 1)
+
+    There the two eigenvalues meet at z = √α = 1 − √(ηλ), the fastest
+    non-oscillating convergence for this η.
+    """
+    eta = check.learning_rate(learning_rate)
+    lam = check.positive(curvature, "curvature")
+    if np.any(eta * lam > 1.0):
+        raise ValueError(
+            "critical_momentum needs learning_rate * curvature <= 1 (beyond it even α = 0 "
+            f"overshoots), got learning_rate * curvature = {eta * lam}"
+        )
+    return (1.0 - np.sqrt(eta * lam)) ** 2
+
+
+def optimal_momentum_parameters(
+    smallest_curvature: ArrayLike, largest_curvature: ArrayLike
+) -> tuple[NDArray | float, NDArray | float]:
+    """The (η, α) that minimise the worst rate over curvatures in [μ, L] (Polyak's heavy ball).
+
+    .. math::
+
+        \\eta = \\Bigl(\\frac{2}{\\sqrt{\\mu} + \\sqrt{L}}\\Bigr)^2, \\qquad
+        \\alpha = \\Bigl(\\frac{\\sqrt{\\kappa} - 1}{\\sqrt{\\kappa} + 1}\\Bigr)^2
+
+    Returns
+    -------
+    (learning_rate, momentum)
+    """
+    mu, big_l = _curvature_range(smallest_curvature, largest_curvature)
+    root_kappa = np.sqrt(big_l / mu)
+    learning_rate = (2.0 / (np.sqrt(mu) + np.sqrt(big_l))) ** 2
+    momentum = ((root_kappa - 1.0) / (root_kappa + 1.0)) ** 2
+    return learning_rate, momentum
+
+
+def optimal_momentum_rate(condition_number: ArrayLike) -> NDArray | float:
+    """Momentum's per-step contraction at the optimal pair: (√κ − 1)/(√κ + 1) = √α."""
+    root_kappa = np.sqrt(_condition_number(condition_number))
+    return (root_kappa - 1.0) / (root_kappa + 1.0)
+
+
+def averaging_horizon(momentum: ArrayLike) -> NDArray | float:
+    """How many past gradients Δw effectively sums: 1/(1 − α) = 1 + α + α² + …
+
+    It is also the factor by which momentum multiplies the step on a constant
+    slope, so that η/(1 − α) is the effective learning rate.
+    """
+    alpha = check.momentum(momentum)
+    return 1.0 / (1.0 - alpha)
