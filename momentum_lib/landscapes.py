@@ -40,13 +40,13 @@ class BumpySlope:
         s > 0, the steepness of the valley's walls far from the minimum.
     ripple_amplitude : float, default 0.12
         A > 0, half the height of a ripple.
-    ripple_frequency : float, default 10.0
+    ripple_frequency : float, default 8.0
         k > 0; ripples repeat every 2π/k.
     """
 
     slope: float = 1.0
     ripple_amplitude: float = 0.12
-    ripple_frequency: float = 10.0
+    ripple_frequency: float = 8.0
 
     def __post_init__(self) -> None:
         for name in ("slope", "ripple_amplitude", "ripple_frequency"):
