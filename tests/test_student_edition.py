@@ -1,0 +1,79 @@
+"""The student edition: solutions gone, and every notebook still runs top to bottom."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / ".ci"))
+from student_edition import strip_solutions  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def markdown(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def test_strip_solutions_on_a_small_notebook() -> None:
+    exercise_code = (
+        "def my_step(w, gradient, learning_rate):\n"
+        "    # BEGIN SOLUTION\n"
+        "    return w - learning_rate * gradient\n"
+        "    # END SOLUTION\n"
+        "check('gradient_descent_step', my_step)"
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        markdown(
+            ":::{exercise}\n:label: a\nDo it.\n:::\n\n:::{solution} a\n:class: dropdown\nDone.\n:::"
+        ),
+        markdown("Before.\n\n````{solution-start} b\n:class: dropdown\n````"),
+        nbformat.v4.new_code_cell("secret = 42"),
+        markdown("````{solution-end}\n````\n\nAfter."),
+        nbformat.v4.new_code_cell(exercise_code, metadata={"tags": ["exercise", "hide-input"]}),
+    ]
+    student = strip_solutions(notebook)
+    sources = [cell.source for cell in student.cells]
+    assert sources[0] == ":::{exercise}\n:label: a\nDo it.\n:::"
+    assert sources[1] == "Before."
+    assert sources[2] == "After."
+    assert "secret" not in "".join(sources)
+    assert "return w - learning_rate" not in sources[3]
+    assert '    raise NotImplementedError("Your turn' in sources[3]
+    assert student.cells[3].metadata["tags"] == ["exercise", "raises-exception"]
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    output = tmp_path_factory.mktemp("student_edition")
+    subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "student_edition.py"), "--output", str(output)],
+        check=True,
+        capture_output=True,
+    )
+    return output
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
+def test_student_edition_runs(edition: pathlib.Path, chapter: pathlib.Path) -> None:
+    notebook = nbformat.read(edition / chapter.name, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    for marker in ("{solution}", "{solution-start}", "{solution-end}", "BEGIN SOLUTION"):
+        assert marker not in text, f"{chapter.name}: the student edition still has {marker}"
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+
+    # nbclient stops at the first error, except in cells tagged raises-exception.
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(edition)}}
+    ).execute()
+    for cell in notebook.cells:
+        if "exercise" in cell.metadata.get("tags", []):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert [e.ename for e in errors] == ["NotImplementedError"], cell.source
