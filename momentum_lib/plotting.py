@@ -21,6 +21,7 @@ __all__ = [
     "plot_contours",
     "plot_landscape_1d",
     "plot_loss_curves",
+    "plot_rate_map",
     "plot_update_terms",
     "use_book_style",
 ]
@@ -212,4 +213,52 @@ def plot_update_terms(
     ax.set_ylabel("$w_2$")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="best", fontsize=9)
+    return ax
+
+
+def plot_rate_map(
+    step_curvature: ArrayLike,
+    momenta: ArrayLike,
+    rates: ArrayLike,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """A map of per-step convergence rates over (ηλ, α), with the theory's boundaries.
+
+    Colour shows the rate (white where the run diverged); the black line is the
+    stability limit ηλ = 2 + 2α and the dashed line critical damping
+    α = (1 − √(ηλ))². Introduced in chapter 7, "Why momentum works".
+
+    Parameters
+    ----------
+    step_curvature : array_like, shape (n,)
+        The values of ηλ (the columns of ``rates``).
+    momenta : array_like, shape (m,)
+        The values of α (the rows of ``rates``).
+    rates : array_like, shape (m, n)
+        Measured rates; ``nan`` where the run diverged.
+    """
+    ax = _axes(ax)
+    x = np.asarray(step_curvature, dtype=float)
+    y = np.asarray(momenta, dtype=float)
+    image = ax.pcolormesh(x, y, np.asarray(rates, dtype=float), cmap="viridis", vmin=0, vmax=1,
+                          shading="nearest")  # fmt: skip
+    ax.figure.colorbar(image, ax=ax, label="rate per step")
+    alpha = np.linspace(0, y.max(), 200)
+    ax.plot(
+        2 + 2 * alpha,
+        alpha,
+        color="black",
+        lw=2,
+        label=r"stability limit $\eta\lambda = 2 + 2\alpha$",
+    )
+    inside = np.linspace(0, 1, 200)
+    ax.plot(inside, (1 - np.sqrt(inside)) ** 2, "--", color="white", lw=1.5,
+            label=r"critical damping $\alpha = (1 - \sqrt{\eta\lambda})^2$")  # fmt: skip
+    ax.set_xlim(x.min(), x.max())
+    ax.set_ylim(y.min(), y.max())
+    ax.set_xlabel(r"step size times curvature $\eta\lambda$")
+    ax.set_ylabel(r"momentum $\alpha$")
+    ax.grid(False)
+    ax.legend(loc="upper left", fontsize=9, frameon=True)
     return ax
