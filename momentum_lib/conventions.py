@@ -115,6 +115,7 @@ def pytorch_sgd(
     learning_rate: ArrayLike,
     momentum: float,
     dampening: float = 0.0,
+    nesterov: bool = False,
     steps: int,
 ) -> NDArray[np.float64]:
     """The PyTorch/optax form, as ``torch.optim.SGD`` documents it (no weight decay).
@@ -123,6 +124,9 @@ def pytorch_sgd(
 
         v_1 = g_1, \\quad v_t = \\mu\\,v_{t-1} + (1 - \\tau)\\,g_t \\;(t > 1), \\qquad
         w \\leftarrow w - \\eta_t\\,v_t
+
+    With ``nesterov=True`` the step uses g_t + μ·v_t instead of v_t. Its weights are
+    then the look-ahead points w + αΔw of the thread's Nesterov form (chapter 6).
     """
     w, rates, weights = _start(gradient, w0, steps, learning_rate)
     momentum = float(check.momentum(momentum))
@@ -131,7 +135,7 @@ def pytorch_sgd(
     for step, rate in enumerate(rates):
         g = np.asarray(gradient(w), dtype=float)
         velocity = g if velocity is None else momentum * velocity + (1.0 - dampening) * g
-        w = w - rate * velocity
+        w = w - rate * (g + momentum * velocity if nesterov else velocity)
         weights[step + 1] = w
     return weights
 
