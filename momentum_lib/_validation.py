@@ -16,8 +16,8 @@ from numpy.typing import ArrayLike, NDArray
 
 def _describe(value: object) -> str:
     array = np.asarray(value)
-    if array.ndim == 0:
-        return repr(value)
+    if array.ndim == 0 or np.isnan(array).all():
+        return str(array.tolist())
     return f"an array with values in [{np.nanmin(array)}, {np.nanmax(array)}]"
 
 
