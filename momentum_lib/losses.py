@@ -2,8 +2,10 @@
 
 Every loss is the mean over the samples of a per-sample loss of the residual or
 of the predicted probability, and every ``*_gradient`` is the gradient of that
-mean with respect to the predictions (so it carries the factor 1/n). The last
-axis holds the samples; leading axes, if any, are kept (a batch of models).
+mean with respect to the predictions (so it carries the factor 1/n). Predictions
+and targets must have the same shape; the mean is taken over the last axis, so
+leading axes, if any, are kept (a batch of models: give the targets that batch
+shape too, e.g. with ``numpy.broadcast_to``).
 
 Introduced in chapter 2 (mean squared error) and chapter 5, "Which loss?" (the rest).
 """
