@@ -125,7 +125,12 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> N
 
     .. math::
 
-        \\ell(z, y) = \\log(1 + e^{z}) - y z = \\max(z, 0) - y z + \\log(1 + e^{-|z|})
+        \\ell(z, y) = \\log(1 + e^{z}) - y z
+        = (1 - y)\\log(1 + e^{z}) + y \\log(1 + e^{-z})
+
+    The second form is the one computed: each term is a softplus, evaluated without
+    overflow, and nothing cancels, so a confident right answer keeps its small loss
+    to full relative precision.
 
     Raises
     ------
@@ -181,7 +186,8 @@ def _huber_gradient(predictions: NDArray, targets: NDArray, delta: float) -> NDA
 
 
 def _bce_logits(logits: NDArray, targets: NDArray) -> NDArray:
-    return np.mean(np.logaddexp(0.0, logits) - targets * logits, axis=-1)
+    per_sample = (1.0 - targets) * np.logaddexp(0.0, logits) + targets * np.logaddexp(0.0, -logits)
+    return np.mean(per_sample, axis=-1)
 
 
 def _bce_logits_gradient(logits: NDArray, targets: NDArray) -> NDArray:

@@ -102,6 +102,7 @@ def plot_contours(
     levels: int | ArrayLike = 20,
     log_levels: bool = True,
     minimizer: ArrayLike | None = None,
+    labels: tuple[str, str] = ("$w_1$", "$w_2$"),
     ax: Axes | None = None,
 ) -> Axes:
     """Contours of a 2-D loss with optimisation paths drawn over them.
@@ -122,6 +123,8 @@ def plot_contours(
         Space the levels geometrically (a valley's floor is then visible).
     minimizer : array_like, optional
         Marked with a star.
+    labels : (str, str)
+        The axis labels, ``("$w_1$", "$w_2$")`` by default.
     """
     ax = _axes(ax)
     x, y = np.meshgrid(np.linspace(*x_range, 300), np.linspace(*y_range, 300))
@@ -135,8 +138,8 @@ def plot_contours(
         ax.plot(w[:, 0], w[:, 1], ".-", ms=4, lw=1.2, color=f"C{index}", label=label)
     if minimizer is not None:
         ax.plot(*np.asarray(minimizer, dtype=float), "*", ms=14, color="gold", mec="black")
-    ax.set_xlabel("$w_1$")
-    ax.set_ylabel("$w_2$")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.grid(False)
