@@ -195,6 +195,17 @@ class Trajectory:
         """The weights after the last step (``nan`` where the run diverged)."""
         return self.weights[-1]
 
+    def _inside(self, tolerance: float, minimizer: ArrayLike | None) -> NDArray[np.bool_]:
+        """Whether each row is within tolerance: Q(w_t) ≤ tol, or ‖w_t − w*‖ ≤ tol."""
+        if minimizer is None:
+            if self.losses is None:
+                raise ValueError(
+                    "without a minimizer the criterion is the loss: pass loss= to minimize"
+                )
+            return self.losses <= tolerance
+        distance = np.linalg.norm(self.weights - np.asarray(minimizer, dtype=float), axis=-1)
+        return distance <= tolerance
+
     def steps_to_reach(
         self, tolerance: float, *, minimizer: ArrayLike | None = None
     ) -> int | NDArray[np.int64]:
@@ -208,16 +219,25 @@ class Trajectory:
         ‖w_t − w*‖ ≤ tolerance.
         """
         tolerance = float(check.positive(tolerance, "tolerance"))
-        if minimizer is None:
-            if self.losses is None:
-                raise ValueError(
-                    "steps_to_reach without a minimizer needs the losses: pass loss= to minimize"
-                )
-            reached = self.losses <= tolerance
-        else:
-            distance = np.linalg.norm(self.weights - np.asarray(minimizer, dtype=float), axis=-1)
-            reached = distance <= tolerance
+        reached = self._inside(tolerance, minimizer)
         first = np.where(reached.any(axis=0), reached.argmax(axis=0), -1)
+        return int(first) if first.ndim == 0 else first
+
+    def steps_to_settle(
+        self, tolerance: float, *, minimizer: ArrayLike | None = None
+    ) -> int | NDArray[np.int64]:
+        """The first step from which the run *stays* within ``tolerance``; -1 if never.
+
+        Introduced in chapter 3, "Momentum". Unlike :meth:`steps_to_reach`, a
+        ball that swings through the target and out again has not settled: this
+        counts from the last time it was outside. The criterion is the same as in
+        :meth:`steps_to_reach` (the loss, or the distance to ``minimizer``).
+        """
+        tolerance = float(check.positive(tolerance, "tolerance"))
+        inside = self._inside(tolerance, minimizer)
+        outside_after = np.flip(np.logical_or.accumulate(np.flip(~inside, axis=0), axis=0), axis=0)
+        settled = ~outside_after  # True from the step after the last excursion on
+        first = np.where(settled.any(axis=0), settled.argmax(axis=0), -1)
         return int(first) if first.ndim == 0 else first
 
 
