@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from momentum_lib import _validation as check
-from momentum_lib.optimizers import momentum_step
+from momentum_lib.optimizers import _momentum_update
 
 __all__ = [
     "moving_average_sgd",
@@ -101,9 +101,12 @@ def thread_sgd(
 ) -> NDArray[np.float64]:
     """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0."""
     w, rates, weights = _start(gradient, w0, steps, learning_rate)
+    momentum = float(check.momentum(momentum))
     delta_w = np.zeros_like(w)
-    for step, rate in enumerate(rates):
-        w, delta_w = momentum_step(w, delta_w, gradient(w), rate, momentum)
+    for step, rate in enumerate(rates):  # the update of optimizers.momentum_step
+        w, delta_w = _momentum_update(
+            w, delta_w, np.asarray(gradient(w), dtype=float), rate, momentum
+        )
         weights[step + 1] = w
     return weights
 

@@ -28,10 +28,14 @@ REGRESSION_LOSSES = ("mse", "mae", "huber")
 
 
 class Objective(NamedTuple):
-    """A loss Q(w) and its gradient ∇Q(w), both callables of the weights w."""
+    """A loss Q(w), its gradient ∇Q(w) and, where the book needs it, its Hessian ∇²Q(w).
+
+    All are callables of the weights w (the Hessian of one w, shape (d,), at a time).
+    """
 
     loss: Callable[[ArrayLike], NDArray[np.float64]]
     gradient: Callable[[ArrayLike], NDArray[np.float64]]
+    hessian: Callable[[ArrayLike], NDArray[np.float64]] | None = None
 
 
 def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
@@ -78,6 +82,7 @@ def _objective(
     gradient_of_predictions: Callable[[NDArray, NDArray], NDArray],
     batch_size: int | None,
     seed: int | np.random.Generator | None,
+    curvature_of_predictions: Callable[[NDArray, NDArray], NDArray] | None = None,
 ) -> Objective:
     d = features.shape[1]
 
@@ -95,8 +100,16 @@ def _objective(
         """∇Q(w) = Xᵀ ∂Q/∂ŷ on the whole data set (the chain rule through ŷ = X w)."""
         return gradient_of_predictions(weights(w) @ features.T, targets) @ features
 
+    hessian = None
+    if curvature_of_predictions is not None:
+
+        def hessian(w: ArrayLike) -> NDArray:
+            """∇²Q(w) = Xᵀ diag(∂²Q/∂ŷ²) X on the whole data set, for one w of shape (d,)."""
+            curvature = curvature_of_predictions(features @ weights(w), targets)
+            return features.T @ (curvature[:, None] * features)
+
     if batch_size is None:
-        return Objective(loss, full_gradient)
+        return Objective(loss, full_gradient, hessian)
 
     rng = np.random.default_rng(seed)
 
@@ -106,7 +119,12 @@ def _objective(
         batch = features[rows]
         return gradient_of_predictions(weights(w) @ batch.T, targets[rows]) @ batch
 
-    return Objective(loss, minibatch_gradient)
+    return Objective(loss, minibatch_gradient, hessian)
+
+
+def _mse_curvature(predictions: NDArray, targets: NDArray) -> NDArray:
+    """∂²MSE/∂ŷ_i² = 2/n, the same for every sample."""
+    return np.full(predictions.shape, 2.0 / predictions.shape[-1])
 
 
 def linear_regression(
@@ -120,7 +138,8 @@ def linear_regression(
 ) -> Objective:
     """Linear regression ŷ = X w under MSE, MAE or Huber loss.
 
-    For MSE, Q(w) = (1/n) ‖X w − y‖² and ∇Q(w) = (2/n) Xᵀ (X w − y).
+    For MSE, Q(w) = (1/n) ‖X w − y‖², ∇Q(w) = (2/n) Xᵀ (X w − y) and the
+    Hessian ∇²Q = (2/n) XᵀX (``hessian`` is given for MSE only).
 
     Introduced in chapter 1, "The basis" (MSE); MAE and Huber in chapter 5.
 
@@ -141,6 +160,7 @@ def linear_regression(
     features, targets, batch_size = _data(features, targets, batch_size)
     if loss not in REGRESSION_LOSSES:
         raise ValueError(f"loss must be one of {REGRESSION_LOSSES}, got {loss!r}")
+    curvature = _mse_curvature if loss == "mse" else None
     if loss == "huber":
         delta = float(check.positive(delta, "delta"))
         pair = (
@@ -152,7 +172,7 @@ def linear_regression(
             "mse": (losses._mse, losses._mse_gradient),
             "mae": (losses._mae, losses._mae_gradient),
         }[loss]
-    return _objective(features, targets, *pair, batch_size, seed)
+    return _objective(features, targets, *pair, batch_size, seed, curvature)
 
 
 def logistic_regression(
@@ -169,6 +189,9 @@ def logistic_regression(
         Q(w) = \\frac1n \\sum_i \\bigl[\\log(1 + e^{z_i}) - y_i z_i\\bigr],\\quad z = X w,
         \\qquad \\nabla Q(w) = \\frac1n X^\\top (\\sigma(X w) - y)
 
+    and the Hessian ∇²Q(w) = (1/n) Xᵀ D X with D = diag(σ(z_i)(1 − σ(z_i))), positive
+    definite when X has independent columns: the loss is convex.
+
     There is no closed-form minimiser: only an iterative method finds it.
 
     Introduced in chapter 1, "The basis".
@@ -183,6 +206,12 @@ def logistic_regression(
     """
     features, labels, batch_size = _data(features, labels, batch_size)
     check.probabilities(labels, "labels")
+
+    def curvature(logits: NDArray, labels: NDArray) -> NDArray:
+        probability = losses.sigmoid(logits)
+        return probability * (1.0 - probability) / logits.shape[-1]
+
     return _objective(
-        features, labels, losses._bce_logits, losses._bce_logits_gradient, batch_size, seed
-    )
+        features, labels, losses._bce_logits, losses._bce_logits_gradient, batch_size, seed,
+        curvature,
+    )  # fmt: skip

@@ -214,7 +214,7 @@ def plot_update_terms(
         ax.plot([], [], color=colour, lw=3, label=label)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     ax.legend(loc="best", fontsize=9)
     return ax
 
