@@ -32,7 +32,7 @@ class BumpySlope:
     global minimum is w = 0, where Q = 0. This is the thread's hill on which a
     ball with momentum rolls over the small dips that stop plain gradient descent.
 
-    Introduced in chapter 3, "Momentum".
+    Introduced in chapter 0 (the teaser); studied in chapter 3, "Momentum".
 
     Parameters
     ----------
@@ -101,7 +101,7 @@ class Quadratic:
     optionally rotated by an orthogonal matrix R, Q(w) = ½ (w − w*)ᵀ Rᵀ Λ R (w − w*).
     Its condition number is κ = L/μ, the largest curvature over the smallest.
 
-    Introduced in chapter 3, "Momentum" (the ill-conditioned valley); the theory
+    Introduced in chapter 0; the ill-conditioned valley in chapter 3; the theory
     in chapter 7, "Why momentum works".
 
     Parameters

@@ -87,7 +87,8 @@ def momentum_step(
         \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
         w \\leftarrow w + \\Delta w
 
-    Introduced in chapter 3, "Momentum".
+    Introduced in chapter 0, "Is this formula difficult?" (three steps by hand);
+    studied in chapter 3, "Momentum".
 
     Parameters
     ----------
@@ -143,7 +144,7 @@ def _momentum_update(w, delta_w, gradient, learning_rate, momentum):
 class Trajectory:
     """What :func:`minimize` records, step by step.
 
-    Introduced in chapter 3, "Momentum"; the two terms are drawn in chapter 4.
+    Introduced in chapter 0 with :func:`minimize`; the two terms are drawn in chapter 4.
 
     Shapes use ``B`` for the batch shape (empty for a single run) and ``d`` for
     the number of weights. A configuration that diverged stops: its rows from
@@ -216,7 +217,7 @@ class Trajectory:
     ) -> int | NDArray[np.int64]:
         """The first step at which the run is within ``tolerance``; -1 if never.
 
-        Introduced in chapter 2, "The gradient descent update".
+        Introduced in chapter 0, "Is this formula difficult?".
 
         Without ``minimizer`` the criterion is the loss, Q(w_t) ≤ tolerance (so a
         loss whose minimum is 0 is needed, and ``loss`` must have been given to
@@ -274,7 +275,8 @@ def minimize(
 
         \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w + \\alpha\\,\\Delta w)
 
-    Introduced in chapter 3, "Momentum" (Nesterov in chapter 6).
+    Introduced in chapter 0 (a first look) and chapter 1, "The basis" (gradient
+    descent); momentum in chapter 3, Nesterov in chapter 6.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ Every helper draws on the ``ax`` it is given (or on a new figure), returns that
 ``Axes`` and never calls ``plt.show()``. Colours and sizes are fixed, so that
 figures are the same on every machine.
 
-Introduced in chapter 2; each helper names the chapter that first uses it.
+Each helper names the chapter that first uses it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def plot_landscape_1d(
 ) -> Axes:
     """A 1-D loss curve Q(w), with the ball's path on it if ``path`` is given.
 
-    Introduced in chapter 2, "The gradient descent update".
+    Introduced in chapter 0, "Is this formula difficult?".
 
     Parameters
     ----------
@@ -107,7 +107,7 @@ def plot_contours(
 ) -> Axes:
     """Contours of a 2-D loss with optimisation paths drawn over them.
 
-    Introduced in chapter 3, "Momentum" (the ill-conditioned valley).
+    Introduced in chapter 1, "The basis" (the path to the least-squares line).
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ def plot_loss_curves(
 ) -> Axes:
     """Loss against step for several runs, on a log scale by default.
 
-    Introduced in chapter 2, "The gradient descent update".
+    Introduced in chapter 0, "Is this formula difficult?".
 
     Parameters
     ----------

@@ -11,8 +11,9 @@ thread's update is linear in the state (w, Δw):
     \\begin{pmatrix} w \\\\ \\Delta w \\end{pmatrix}
 
 and the error shrinks per step by the spectral radius of that 2×2 matrix.
-Everything in this module follows from it. Introduced in chapter 7, "Why
-momentum works"; κ = L/μ is the condition number.
+Everything in this module follows from it. Used from chapter 3 on (critical damping,
+the best pair for a valley) and derived in chapter 7, "Why momentum works";
+κ = L/μ is the condition number.
 """
 
 from __future__ import annotations
