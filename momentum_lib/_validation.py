@@ -93,6 +93,19 @@ def callable_(value: object, name: str) -> Callable:
     return value
 
 
+def gradient_at_start(gradient: Callable, w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Call ``gradient`` at the start w and check it returns finite values of w's shape."""
+    value = np.asarray(gradient(w), dtype=float)
+    if value.shape != w.shape:
+        raise ValueError(
+            f"gradient must return an array of the shape of w, {w.shape}, "
+            f"got shape {value.shape} at w0"
+        )
+    if not np.all(np.isfinite(value)):
+        raise ValueError("gradient must return finite values, got nan or inf at w0")
+    return value
+
+
 def same_shape(
     predictions: ArrayLike, targets: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -90,23 +90,27 @@ def _start(gradient: Gradient, w0: ArrayLike, steps: int, learning_rate: ArrayLi
     check.callable_(gradient, "gradient")
     steps = check.steps(steps)
     w = check.finite_array("w0", w0)
+    pending = [check.gradient_at_start(gradient, w)]
+
+    def step_gradient(w: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The gradient at w: the one checked at w0 first, so no minibatch is wasted."""
+        return pending.pop() if pending else np.asarray(gradient(w), dtype=float)
+
     rates = _schedule(learning_rate, steps)
     weights = np.empty((steps + 1, *w.shape))
     weights[0] = w
-    return w, rates, weights
+    return step_gradient, w, rates, weights
 
 
 def thread_sgd(
     gradient: Gradient, w0: ArrayLike, *, learning_rate: ArrayLike, momentum: float, steps: int
 ) -> NDArray[np.float64]:
     """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0."""
-    w, rates, weights = _start(gradient, w0, steps, learning_rate)
+    gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
     momentum = float(check.momentum(momentum))
     delta_w = np.zeros_like(w)
     for step, rate in enumerate(rates):  # the update of optimizers.momentum_step
-        w, delta_w = _momentum_update(
-            w, delta_w, np.asarray(gradient(w), dtype=float), rate, momentum
-        )
+        w, delta_w = _momentum_update(w, delta_w, gradient(w), rate, momentum)
         weights[step + 1] = w
     return weights
 
@@ -131,12 +135,12 @@ def pytorch_sgd(
     With ``nesterov=True`` the step uses g_t + μ·v_t instead of v_t. Its weights are
     then the look-ahead points w + αΔw of the thread's Nesterov form (chapter 6).
     """
-    w, rates, weights = _start(gradient, w0, steps, learning_rate)
+    gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
     momentum = float(check.momentum(momentum))
     dampening = float(check.fraction(dampening, "dampening"))
     velocity = None
     for step, rate in enumerate(rates):
-        g = np.asarray(gradient(w), dtype=float)
+        g = gradient(w)
         velocity = g if velocity is None else momentum * velocity + (1.0 - dampening) * g
         w = w - rate * (g + momentum * velocity if nesterov else velocity)
         weights[step + 1] = w
@@ -150,11 +154,11 @@ def moving_average_sgd(
 
     No bias correction (as in SGD with an EMA of gradients; Adam adds one).
     """
-    w, rates, weights = _start(gradient, w0, steps, learning_rate)
+    gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
     beta = float(check.momentum(beta, "beta"))
     velocity = np.zeros_like(w)
     for step, rate in enumerate(rates):
-        velocity = beta * velocity + (1.0 - beta) * np.asarray(gradient(w), dtype=float)
+        velocity = beta * velocity + (1.0 - beta) * gradient(w)
         w = w - rate * velocity
         weights[step + 1] = w
     return weights

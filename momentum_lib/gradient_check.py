@@ -77,5 +77,7 @@ def gradient_error(
         raise ValueError(
             f"gradient must return the shape of w, {estimate.shape}, got {analytic.shape}"
         )
+    if not np.all(np.isfinite(analytic)):
+        raise ValueError("gradient must return finite values, got nan or inf")
     scale = max(np.linalg.norm(analytic), np.linalg.norm(estimate), 1e-12)
     return float(np.linalg.norm(analytic - estimate) / scale)

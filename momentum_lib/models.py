@@ -57,13 +57,13 @@ def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
     return np.hstack([np.ones((x.shape[0], 1)), x])
 
 
-def _data(features: ArrayLike, targets: ArrayLike, batch_size: int | None):
+def _data(features: ArrayLike, targets: ArrayLike, batch_size: int | None, name: str = "targets"):
     features = check.finite_array("features", features)
-    targets = check.finite_array("targets", targets)
+    targets = check.finite_array(name, targets)
     if features.ndim != 2 or targets.shape != (features.shape[0],):
         raise ValueError(
-            "features must be 2-D (samples × weights) and targets 1-D with one value per "
-            f"sample, got features.shape = {features.shape}, targets.shape = {targets.shape}"
+            f"features must be 2-D (samples × weights) and {name} 1-D with one value per "
+            f"sample, got features.shape = {features.shape}, {name}.shape = {targets.shape}"
         )
     if batch_size is not None:
         batch_size = check.steps(batch_size, "batch_size")
@@ -204,7 +204,7 @@ def logistic_regression(
     batch_size, seed
         As in :func:`linear_regression`.
     """
-    features, labels, batch_size = _data(features, labels, batch_size)
+    features, labels, batch_size = _data(features, labels, batch_size, "labels")
     check.probabilities(labels, "labels")
 
     def curvature(logits: NDArray, labels: NDArray) -> NDArray:

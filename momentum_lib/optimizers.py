@@ -354,14 +354,9 @@ def minimize(
     alpha = np.broadcast_to(momentum, batch)[..., None]
 
     w = np.array(np.broadcast_to(w0, shape))
-    first_gradient = np.asarray(gradient(w), dtype=float)
-    if first_gradient.shape != shape:
-        raise ValueError(
-            f"gradient must return an array of the shape of w, {shape}, "
-            f"got shape {first_gradient.shape} at w0"
-        )
-    if not np.all(np.isfinite(first_gradient)):
-        raise ValueError("gradient must return finite values, got nan or inf at w0")
+    # The first step's gradient (Δw = 0, so also at the look-ahead point), checked and
+    # used: a stochastic gradient draws each minibatch for a step, none to waste.
+    step_gradient = check.gradient_at_start(gradient, w)
 
     minus_eta = -np.broadcast_to(eta, shape)
     alpha_full = np.array(np.broadcast_to(alpha, shape))
@@ -383,7 +378,9 @@ def minimize(
             np.multiply(alpha_full, delta_w, out=momentum_term)
             where = w + momentum_term if nesterov else w
             gradient_term = gradient_terms[step]
-            np.multiply(minus_eta, gradient(where), out=gradient_term)
+            if step > 0:
+                step_gradient = gradient(where)
+            np.multiply(minus_eta, step_gradient, out=gradient_term)
             np.add(momentum_term, gradient_term, out=delta_w)
             w = np.add(w, delta_w, out=weights[step + 1])
             bad = ~(np.abs(w) <= threshold)

@@ -56,3 +56,16 @@ def test_batched_queries_match_single_runs() -> None:
             1e-3, minimizer=[0.0]
         )
     assert batch.steps_to_settle(1e-3, minimizer=[0.0])[2] == -1  # ηλ = 3.9 > 2 + 2α: diverges
+
+
+def test_every_gradient_call_is_a_step() -> None:
+    """A stochastic gradient draws one minibatch per step: minimize wastes none."""
+    calls = []
+
+    def counting_gradient(w):
+        calls.append(w.copy())
+        return w
+
+    minimize(counting_gradient, [1.0], learning_rate=0.1, steps=5)
+    assert len(calls) == 5
+    assert np.array_equal(calls[0], [1.0])
