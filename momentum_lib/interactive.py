@@ -317,7 +317,8 @@ def rolling_ball(
         for i, label in enumerate(labels)
     )
     finals = "; ".join(
-        f"{label}: ends at w = {positions[-1, i]:.2f}" for i, label in enumerate(labels)
+        f"{label}: ends at w = {round(positions[-1, i], 2) + 0.0:.2f}"
+        for i, label in enumerate(labels)
     )
     page = f"""<div class="rolling-ball-animation" id="{element_id}">
 <style>
