@@ -183,7 +183,7 @@ def plot_update_terms(
     steps: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """The two terms of each update as arrows: −η∇Q(w) (blue), αΔw (orange) and their sum.
+    """The two terms of each update as arrows: −η∇Q(w) (blue), αΔw (orange), their sum (grey).
 
     For each step t the momentum term α·Δw starts at w_t, the gradient term is
     drawn from its tip, and the black arrow Δw = αΔw − η∇Q(w) joins w_t to w_(t+1).
@@ -206,12 +206,12 @@ def plot_update_terms(
     ax.quiver(*(w[:-1] + momentum_terms).T, *gradient_terms.T, color=GRADIENT_COLOUR, **arrow)
     ax.quiver(*w[:-1].T, *(w[1:] - w[:-1]).T, color=UPDATE_COLOUR, alpha=0.35, **arrow)
     ax.plot(*w.T, "o", ms=4, color=UPDATE_COLOUR)
-    for label, colour in (
-        (r"momentum term $\alpha\,\Delta w$", MOMENTUM_COLOUR),
-        (r"gradient term $-\eta\,\nabla Q(w)$", GRADIENT_COLOUR),
-        (r"update $\Delta w$ (their sum)", UPDATE_COLOUR),
+    for label, colour, alpha in (
+        (r"momentum term $\alpha\,\Delta w$", MOMENTUM_COLOUR, 1.0),
+        (r"gradient term $-\eta\,\nabla Q(w)$", GRADIENT_COLOUR, 1.0),
+        (r"update $\Delta w$ (their sum)", UPDATE_COLOUR, 0.35),
     ):
-        ax.plot([], [], color=colour, lw=3, label=label)
+        ax.plot([], [], color=colour, alpha=alpha, lw=3, label=label)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     ax.set_aspect("equal", adjustable="box")
@@ -229,8 +229,12 @@ def plot_rate_map(
     """A map of per-step convergence rates over (ηλ, α), with the theory's boundaries.
 
     Colour shows the rate (white where the run diverged); the black line is the
-    stability limit ηλ = 2 + 2α and the dashed line critical damping
-    α = (1 − √(ηλ))². Introduced in chapter 7, "Why momentum works".
+    stability limit ηλ = 2 + 2α, and the dashed curve α = (1 − √(ηλ))² is where the
+    two eigenvalues meet: at ηλ ≤ 1 critical damping (a positive double root), at
+    ηλ ≥ 1 a negative double root. Above the curve the eigenvalues are complex (the
+    run oscillates, rate √α); below it they are real, positive left of ηλ = 1
+    (monotone) and negative right of it (the sign alternates every step).
+    Introduced in chapter 7, "Why momentum works".
 
     Parameters
     ----------
@@ -255,9 +259,9 @@ def plot_rate_map(
         lw=2,
         label=r"stability limit $\eta\lambda = 2 + 2\alpha$",
     )
-    inside = np.linspace(0, 1, 200)
-    ax.plot(inside, (1 - np.sqrt(inside)) ** 2, "--", color="white", lw=1.5,
-            label=r"critical damping $\alpha = (1 - \sqrt{\eta\lambda})^2$")  # fmt: skip
+    curve = np.linspace(0, min(x.max(), 4.0), 400)
+    ax.plot(curve, (1 - np.sqrt(curve)) ** 2, "--", color="white", lw=1.5,
+            label=r"double roots $\alpha = (1 - \sqrt{\eta\lambda})^2$")  # fmt: skip
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(y.min(), y.max())
     ax.set_xlabel(r"step size times curvature $\eta\lambda$")

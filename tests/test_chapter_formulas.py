@@ -253,3 +253,28 @@ def test_steps_per_digit() -> None:
     heavy = np.log(10) / -np.log(theory.optimal_momentum_rate(kappa))
     assert gd == pytest.approx(kappa * np.log(10) / 2, rel=1e-3)
     assert heavy == pytest.approx(np.sqrt(kappa) * np.log(10) / 2, rel=1e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=st.floats(0.01, 3.9), alpha=momenta)
+def test_double_root_curve_separates_real_from_complex(h: float, alpha: float) -> None:
+    """Complex above α = (1 − √(ηλ))²; below it real, positive for ηλ < 1, negative beyond."""
+    curve = (1 - np.sqrt(h)) ** 2
+    eigenvalues = np.linalg.eigvals(theory.iteration_matrix(h, alpha, 1.0))
+    if alpha > curve + 1e-6:
+        assert np.abs(eigenvalues.imag).max() > 0
+    elif alpha < curve - 1e-6:
+        assert np.allclose(eigenvalues.imag, 0)
+        if h < 1 - 1e-6:
+            assert (eigenvalues.real > 0).all()
+        elif h > 1 + 1e-6:
+            assert (eigenvalues.real < 0).all()
+
+
+def test_alternating_regime_flips_sign_every_step() -> None:
+    """ηλ = 1.8, α = 0.1: eigenvalues −0.2 and −0.5; w alternates in sign, shrinking by 0.5."""
+    run = minimize(lambda w: w, [1.0], learning_rate=1.8, momentum=0.1, steps=60)
+    w = run.weights[:, 0]
+    assert (np.sign(w[1:]) == -np.sign(w[:-1])).all()
+    assert np.sort(theory.iteration_eigenvalues(1.8, 0.1, 1.0).real) == pytest.approx([-0.5, -0.2])
+    assert abs(w[60] / w[59]) == pytest.approx(0.5, rel=1e-6)
