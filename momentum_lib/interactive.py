@@ -46,7 +46,7 @@ PLAYGROUND_LANDSCAPES = {
 
 PLAYGROUND_STEPS = 500
 PLAYGROUND_TOLERANCE = 1e-6
-"""The playground reports the first step with loss Q(w) ≤ this tolerance."""
+"""The playground reports the step from which the loss Q(w) stays ≤ this tolerance."""
 
 _VIEW = {"x": (-2.0, 2.0), "y": (-1.5, 3.0), "width": 400, "height": 450}
 _LOSS_PLOT = {"width": 400, "height": 150, "logRange": (-8.0, 4.0)}
@@ -126,7 +126,7 @@ def playground(
     Introduced in chapter 9, "Playground". The page runs the thread's update
     Δw ← αΔw − η∇Q(w); w ← w + Δw for ``PLAYGROUND_STEPS`` steps at every move
     of a slider, draws the path over the contours and the loss curve (log scale),
-    and shows the final loss, the steps to reach Q ≤ ``PLAYGROUND_TOLERANCE`` (or
+    and shows the final loss, the steps until Q stays ≤ ``PLAYGROUND_TOLERANCE`` (or
     the step of divergence) and the effective learning rate η/(1 − α).
 
     Parameters
@@ -195,7 +195,7 @@ def playground(
 {_slider("w2", "start w₂", -1.5, 3, 0.05, w2)}
 <dl>
 <dt>final loss Q</dt><dd data-show="final_loss"></dd>
-<dt>steps to Q ≤ {PLAYGROUND_TOLERANCE:g}</dt><dd data-show="steps"></dd>
+<dt>steps until Q stays ≤ {PLAYGROUND_TOLERANCE:g}</dt><dd data-show="steps"></dd>
 <dt>effective rate η/(1 − α)</dt><dd data-show="effective"></dd>
 </dl>
 </div>
@@ -229,8 +229,8 @@ def playground_widget(
         plot_contours(surface.loss, _VIEW["x"], _VIEW["y"], paths={"path": run.weights},
                       minimizer=surface.minimizer, ax=left)  # fmt: skip
         plot_loss_curves({"loss": run.losses}, ax=right)
-        steps = run.steps_to_reach(PLAYGROUND_TOLERANCE)
-        right.set_title("diverged" if run.diverged else f"steps to Q ≤ 1e-6: {steps}")
+        steps = run.steps_to_settle(PLAYGROUND_TOLERANCE)
+        right.set_title("diverged" if run.diverged else f"steps until Q stays ≤ 1e-6: {steps}")
         plt.show()
 
     return widgets.interactive(

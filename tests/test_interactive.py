@@ -101,7 +101,7 @@ def expected_steps(landscape: str, learning_rate: float, momentum: float, w0) ->
     )  # fmt: skip
     if run.diverged:
         return f"diverged at step {run.diverged_at}"
-    steps = run.steps_to_reach(PLAYGROUND_TOLERANCE)
+    steps = run.steps_to_settle(PLAYGROUND_TOLERANCE)
     return str(steps) if steps >= 0 else f"not within {PLAYGROUND_STEPS} steps"
 
 

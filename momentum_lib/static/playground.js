@@ -106,7 +106,10 @@
           return `${x.toFixed(1)},${y.toFixed(1)}`;
         })
         .join(" "));
-      const reached = result.losses.findIndex((loss) => loss <= config.tolerance);
+      // Steps until the loss *stays* within the tolerance (Trajectory.steps_to_settle).
+      let lastOutside = -1;
+      result.losses.forEach((loss, t) => { if (!(loss <= config.tolerance)) lastOutside = t; });
+      const settled = lastOutside + 1 < result.losses.length ? lastOutside + 1 : -1;
       const show = (name, text) => { root.querySelector(`[data-show="${name}"]`).textContent = text; };
       show("learning_rate", learningRate.toPrecision(3));
       show("momentum", momentum.toFixed(2));
@@ -114,7 +117,7 @@
       show("w2", w0[1].toFixed(2));
       show("final_loss", result.divergedAt > 0 ? "—" : format(result.losses[result.losses.length - 1]));
       show("steps", result.divergedAt > 0 ? `diverged at step ${result.divergedAt}`
-        : reached >= 0 ? String(reached) : `not within ${config.steps} steps`);
+        : settled >= 0 ? String(settled) : `not within ${config.steps} steps`);
       show("effective", format(learningRate / (1 - momentum)));
       root.dataset.divergedAt = String(result.divergedAt);
     }
