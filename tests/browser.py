@@ -10,14 +10,14 @@ import functools
 import http.server
 import os
 import pathlib
-import shutil
 import threading
 from collections.abc import Iterator
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+"""Debian's Chromium (apt-get install chromium); Playwright never downloads a browser here."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,12 +29,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def running_on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def require_chromium() -> None:
     """Skip without Chromium on a developer's machine; fail on CI, which installs it."""
-    if not os.path.exists(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium (CI installs it in .ci/run)"
+        if running_on_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
         pytest.skip(message)
 
 
@@ -58,9 +62,9 @@ def serve(directory: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str
 
 
 def is_local(url: str) -> bool:
-    return urlparse(url).hostname in {"127.0.0.1", "localhost"} or url.startswith(
-        ("data:", "blob:", "about:")
-    )
+    """Whether a request stays on this machine (or needs no network at all)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +73,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -1,3 +1,3 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules (tests/ is on the path: see pyproject.toml)."""
 
-from tests.browser import browser, open_html  # noqa: F401  (fixtures, registered by import)
+from browser import browser, open_html  # noqa: F401  (fixtures, registered by import)

@@ -1,0 +1,141 @@
+"""The static site as a reader meets it: a real browser, served from localhost, network closed.
+
+The session builds the book once like ``.ci/build-site`` (or uses ``MOMENTUM_SITE``, an
+already built html directory), serves it on 127.0.0.1 and opens every page in headless
+Chromium. Each check is its own test, parametrized by page, so a failure names both.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import urllib.parse
+
+import pytest
+from conftest_site import (
+    PAGE_BUDGET_BYTES,
+    RAW_TEX,
+    expected_pages,
+    is_local,
+    notebook_files,
+    repository_url,
+    toc_files,
+)
+
+PAGES = expected_pages()
+# Every page, and the search page as a reader uses it (its results are fetched pages).
+BROWSED = [*PAGES, "search.html?q=momentum"]
+CONTENT_PAGES = [f"{f}.html" for f in toc_files()]
+NOTEBOOK_PAGES = {f"{f}.html" for f in notebook_files()}
+
+
+def raw_tex_in(text: str) -> list[str]:
+    """Each raw TeX token found in ``text``, with some context around it."""
+    found = []
+    for token in RAW_TEX:
+        start = text.find(token)
+        if start >= 0:
+            snippet = text[max(0, start - 40) : start + 40].replace("\n", " ")
+            found.append(f"{token!r} in …{snippet}…")
+    return found
+
+
+def test_the_build_has_exactly_the_pages_of_the_toc(site_dir: pathlib.Path) -> None:
+    """Every built page is tested below, and every page of _toc.yml was built."""
+    built = sorted(
+        path.relative_to(site_dir).as_posix()
+        for path in site_dir.rglob("*.html")
+        if path.relative_to(site_dir).parts[0] not in ("_static", "_sources", "_images")
+    )
+    assert built == sorted(PAGES)
+
+
+def test_every_notebook_is_offered_for_download(site_dir: pathlib.Path) -> None:
+    missing = [f for f in notebook_files() if not (site_dir / "_sources" / f"{f}.ipynb").is_file()]
+    assert not missing, f"no _sources/<chapter>.ipynb in the site for {missing}"
+
+
+@pytest.mark.parametrize("page", BROWSED)
+def test_no_request_leaves_localhost(visit, page: str) -> None:
+    seen = visit(page)
+    outside = sorted(set(seen.blocked) | {url for url in seen.requests if not is_local(url)})
+    assert not outside, f"{page} asked the network for (blocked): " + ", ".join(outside)
+
+
+@pytest.mark.parametrize("page", BROWSED)
+def test_no_console_errors_or_missing_files(visit, page: str) -> None:
+    seen = visit(page)
+    problems = seen.console_errors + seen.failed
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", BROWSED)
+def test_every_formula_is_rendered_by_mathjax(visit, page: str) -> None:
+    seen = visit(page)
+    dom = seen.dom
+    problems = raw_tex_in(dom["text"])
+    problems += [f"math element not typeset: {tex!r}" for tex in dom["unrendered_math"]]
+    problems += [f"MathJax error: {error!r}" for error in dict.fromkeys(dom["math_errors"])]
+    if dom["math_elements"]:
+        if not seen.mathjax:
+            problems.append(f"{dom['math_elements']} math elements but MathJax did not start")
+        if dom["mjx_containers"] == 0:
+            problems.append("math on the page but no mjx-container: MathJax rendered nothing")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", BROWSED)
+def test_every_image_loads_and_has_alt_text(visit, page: str) -> None:
+    problems = []
+    for image in visit(page).dom["images"]:
+        if not image["complete"] or image["natural_width"] == 0:
+            problems.append(f"image did not load: {image['src']}")
+        if not (image["alt"] or "").strip():
+            problems.append(f"image without alt text: {image['src']}")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", BROWSED)
+def test_every_figure_has_a_caption(visit, page: str) -> None:
+    dom = visit(page).dom
+    problems = [f"figure without caption: #{f['id']}" for f in dom["figures"] if not f["caption"]]
+    problems += [
+        f"notebook output image outside a captioned figure: {src} "
+        "(add mystnb.figure.caption to the cell's metadata)"
+        for src in dom["output_images_outside_figures"]
+    ]
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_download_and_repository_buttons(visit, page: str) -> None:
+    seen = visit(page)
+    problems = []
+    if repository_url() not in seen.dom["links"]:
+        problems.append(f"no repository button (a link to {repository_url()})")
+    sources = [
+        urllib.parse.urlsplit(link).path
+        for link in seen.dom["download_links"]
+        if "/_sources/" in link
+    ]
+    if page in NOTEBOOK_PAGES:
+        wanted = "/_sources/" + page.removesuffix(".html") + ".ipynb"
+        download = seen.notebook_download
+        if wanted not in sources:
+            problems.append(f"no download button for {wanted}; download links: {sources}")
+        elif download is None or download["status"] != 200 or not download.get("cells"):
+            problems.append(f"the notebook download does not give a notebook: {download}")
+    elif not sources:
+        problems.append("no download button for the page's source")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_weight_within_budget(visit, page: str) -> None:
+    """HTML plus the page's own images and data (not the theme's _static) ≤ 1.5 MB."""
+    seen = visit(page)
+    assert seen.page_bytes > 0, f"{page}: nothing measured"
+    heaviest = sorted(seen.own_bytes.items(), key=lambda item: -item[1])[:5]
+    assert seen.page_bytes <= PAGE_BUDGET_BYTES, (
+        f"{page} weighs {seen.page_bytes / 1e6:.2f} MB > {PAGE_BUDGET_BYTES / 1e6:.1f} MB; "
+        "heaviest: " + ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in heaviest)
+    )
