@@ -383,12 +383,16 @@ def minimize(
             np.multiply(minus_eta, step_gradient, out=gradient_term)
             np.add(momentum_term, gradient_term, out=delta_w)
             w = np.add(w, delta_w, out=weights[step + 1])
-            bad = ~(np.abs(w) <= threshold)
             if losses is not None:
                 losses[step + 1] = _loss_values(loss, w, batch)
-                bad |= ~(np.abs(losses[step + 1]) <= threshold)[..., None]
-            if bad.any():
-                rows = bad.any(axis=-1)
+            # Two reductions find whether anything is nan, inf or beyond the threshold
+            # (nan fails every comparison); only then is the batch searched row by row.
+            if not _within(w, threshold) or (
+                losses is not None and not _within(losses[step + 1], threshold)
+            ):
+                rows = _rows_beyond(w, threshold)
+                if losses is not None:
+                    rows |= ~(np.abs(losses[step + 1]) <= threshold)
                 diverged_at[rows & (diverged_at < 0)] = step + 1
                 w[rows] = weights[0][rows]
                 delta_w[rows] = minus_eta[rows] = alpha_full[rows] = 0.0
@@ -396,12 +400,15 @@ def minimize(
                     break
 
     diverged = diverged_at >= 0
-    for step in np.unique(diverged_at[diverged]):
-        runs = diverged_at == step
-        weights[step:, runs] = np.nan
-        gradient_terms[step - 1 :, runs] = np.nan
-        if losses is not None:
-            losses[step:, runs] = np.nan
+    runs = int(np.prod(batch))  # the batch, flattened: one column per configuration
+    flat_weights = weights.reshape(steps + 1, runs, shape[-1])
+    flat_terms = gradient_terms.reshape(steps, runs, shape[-1])
+    flat_losses = None if losses is None else losses.reshape(steps + 1, runs)
+    for run in np.flatnonzero(diverged):
+        step = diverged_at.flat[run]
+        flat_weights[step:, run] = flat_terms[step - 1 :, run] = np.nan
+        if flat_losses is not None:
+            flat_losses[step:, run] = np.nan
     if batch == ():
         diverged, diverged_at = bool(diverged), (int(diverged_at) if diverged else None)
     return Trajectory(
@@ -413,6 +420,19 @@ def minimize(
         learning_rate=eta[..., 0],
         momentum=alpha[..., 0],
     )
+
+
+def _rows_beyond(w: NDArray, threshold: float) -> NDArray[np.bool_]:
+    """Which configurations have a weight that is nan, inf or beyond ±threshold."""
+    inside = np.abs(w[..., 0]) <= threshold
+    for i in range(1, w.shape[-1]):  # a loop over the few weights beats a reduction
+        inside &= np.abs(w[..., i]) <= threshold
+    return ~inside
+
+
+def _within(values: NDArray, threshold: float) -> bool:
+    """Whether every value is finite and within ±threshold (False for nan)."""
+    return bool(values.max() <= threshold and values.min() >= -threshold)
 
 
 def _loss_values(loss: Loss, w: NDArray, batch: tuple[int, ...]) -> NDArray:
