@@ -139,3 +139,30 @@ def test_page_weight_within_budget(visit, page: str) -> None:
         f"{page} weighs {seen.page_bytes / 1e6:.2f} MB > {PAGE_BUDGET_BYTES / 1e6:.1f} MB; "
         "heaviest: " + ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in heaviest)
     )
+
+
+def test_playground_and_animation_work_on_the_built_site(browser, site_url: str) -> None:
+    """The interactive figures, as the site serves them: inline scripts, no kernel, offline."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    try:
+        page.goto(site_url + "book/09_playground.html")
+        before = page.get_attribute(".playground-path", "points")
+        page.evaluate(
+            """() => {
+                const input = document.querySelector('input[data-control="momentum"]');
+                input.value = "0.9";
+                input.dispatchEvent(new Event("input"));
+            }"""
+        )
+        assert before and page.get_attribute(".playground-path", "points") != before
+        assert page.text_content('[data-show="momentum"]') == "0.90"
+
+        page.goto(site_url + "book/03_momentum.html")
+        page.click(".rolling-ball-animation [data-action=forward]")
+        assert page.get_attribute(".rolling-ball-animation", "data-frame") == "1"
+    finally:
+        page.close()
+    assert errors == []
