@@ -37,6 +37,9 @@ def clean(notebook: nbformat.NotebookNode) -> None:
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
+                # A widget's view points at a model whose state is not stored (and whose
+                # id is random): keep only its text form, so reruns leave no diff.
+                output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     notebook.nbformat, notebook.nbformat_minor = 4, 4
 
 
