@@ -311,19 +311,18 @@ def quadratic_gradient(w):
     return LAMBDA * w
 
 
+def run_on_the_bowl(**settings):
+    """minimize on Q = ½λw² from w0 = 1 for 3000 steps; returns the run and any warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = minimize(quadratic_gradient, [1.0], steps=3000, **settings)
+    return run, caught
+
+
 @pytest.mark.parametrize("alpha", [0.0, 0.3, 0.6, 0.9])
 def test_just_inside_the_stability_region_converges(alpha):
     eta = 0.99 * (2.0 + 2.0 * alpha) / LAMBDA
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        run = minimize(
-            quadratic_gradient,
-            [1.0],
-            learning_rate=eta,
-            momentum=alpha,
-            steps=3000,
-            loss=quadratic_loss,
-        )
+    run, caught = run_on_the_bowl(learning_rate=eta, momentum=alpha, loss=quadratic_loss)
     assert caught == []
     assert run.diverged is False and run.diverged_at is None
     assert np.all(np.isfinite(run.weights))
@@ -335,16 +334,9 @@ def test_just_inside_the_stability_region_converges(alpha):
 def test_just_outside_the_stability_region_is_flagged_as_diverged(alpha, with_loss):
     eta = 1.01 * (2.0 + 2.0 * alpha) / LAMBDA
     threshold = 1e12
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        run = minimize(
-            quadratic_gradient,
-            [1.0],
-            learning_rate=eta,
-            momentum=alpha,
-            steps=3000,
-            loss=quadratic_loss if with_loss else None,
-        )
+    run, caught = run_on_the_bowl(
+        learning_rate=eta, momentum=alpha, loss=quadratic_loss if with_loss else None
+    )
     assert caught == []
     assert run.diverged is True
     assert type(run.diverged_at) is int
@@ -371,16 +363,7 @@ def test_a_grid_straddling_the_stability_boundary():
     alphas = np.linspace(0.0, 0.95, 8)
     factors = np.array([0.98, 1.02])  # ηλ as a fraction of 2 + 2α
     eta = factors[:, None] * (2.0 + 2.0 * alphas[None, :]) / LAMBDA
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        run = minimize(
-            quadratic_gradient,
-            [1.0],
-            learning_rate=eta,
-            momentum=alphas,
-            steps=3000,
-            loss=quadratic_loss,
-        )
+    run, caught = run_on_the_bowl(learning_rate=eta, momentum=alphas, loss=quadratic_loss)
     assert caught == []
     assert run.diverged.shape == (2, 8) and run.diverged_at.dtype.kind == "i"
     np.testing.assert_array_equal(run.diverged[0], False)
