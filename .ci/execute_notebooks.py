@@ -14,6 +14,7 @@ from __future__ import annotations
 import pathlib
 import sys
 import time
+import uuid
 
 import nbformat
 from nbclient import NotebookClient
@@ -21,6 +22,23 @@ from nbclient import NotebookClient
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 KEEP_CELL_METADATA = ("tags", "mystnb", "editable", "slideshow")
+
+
+def coalesce_streams(outputs: list) -> list:
+    """One output per run of stdout (or stderr) text: how the kernel split it is timing."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def clean(notebook: nbformat.NotebookNode) -> None:
@@ -33,14 +51,17 @@ def clean(notebook: nbformat.NotebookNode) -> None:
     notebook.metadata.language_info = {"name": "python"}
     for cell in notebook.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
-        cell.pop("id", None)
+        # nbformat 4.5: every cell has an id. Keep the ids a notebook has (JupyterLab
+        # would mark a notebook without them modified on opening); give new cells one.
+        cell.setdefault("id", uuid.uuid4().hex[:8])
         if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
                 # A widget's view points at a model whose state is not stored (and whose
                 # id is random): keep only its text form, so reruns leave no diff.
                 output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
-    notebook.nbformat, notebook.nbformat_minor = 4, 4
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
 
 
 def execute(path: pathlib.Path) -> float:

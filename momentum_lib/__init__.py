@@ -15,7 +15,8 @@ landscapes, theory and plots that the book's chapters use. Modules:
 - :mod:`momentum_lib.theory`: convergence rates on quadratics (chapter 7)
 - :mod:`momentum_lib.gradient_check`: finite-difference gradient checks (chapter 2)
 - :mod:`momentum_lib.datasets`: two small real data sets, shipped (chapters 1, 4)
-- :mod:`momentum_lib.plotting`: the shared figures
+- :mod:`momentum_lib.plotting`: the shared figures and the book's one palette
+- :mod:`momentum_lib.tables`: the printed tables (chapter 0)
 """
 
 from momentum_lib.datasets import load_breast_cancer, load_diabetes, standardize
@@ -23,6 +24,7 @@ from momentum_lib.gradient_check import finite_difference_gradient, gradient_err
 from momentum_lib.landscapes import BumpySlope, Quadratic, Rosenbrock
 from momentum_lib.models import Objective, design_matrix, linear_regression, logistic_regression
 from momentum_lib.optimizers import Trajectory, gradient_descent_step, minimize, momentum_step
+from momentum_lib.tables import format_table, print_table
 
 __all__ = [
     "BumpySlope",
@@ -32,6 +34,7 @@ __all__ = [
     "Trajectory",
     "design_matrix",
     "finite_difference_gradient",
+    "format_table",
     "gradient_descent_step",
     "gradient_error",
     "linear_regression",
@@ -40,6 +43,7 @@ __all__ = [
     "logistic_regression",
     "minimize",
     "momentum_step",
+    "print_table",
     "standardize",
 ]
 __version__ = "0.1.0"

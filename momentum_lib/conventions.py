@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 from momentum_lib.optimizers import _momentum_update
 
 __all__ = [
@@ -49,33 +49,33 @@ def pytorch_to_thread(
     Exact from the second step on; with τ > 0 PyTorch's first step is larger
     by 1/(1 − τ), because it starts the velocity at v = g, undamped.
     """
-    learning_rate = float(check.learning_rate(learning_rate))
-    momentum = float(check.momentum(momentum))
-    dampening = float(check.fraction(dampening, "dampening"))
+    learning_rate = float(validate.learning_rate(learning_rate))
+    momentum = float(validate.momentum(momentum))
+    dampening = float(validate.fraction(dampening, "dampening"))
     return learning_rate * (1.0 - dampening), momentum
 
 
 def thread_to_pytorch(learning_rate: float, momentum: float) -> tuple[float, float]:
     """PyTorch's (lr, momentum), with dampening 0, for the thread's (η, α): (η, α)."""
-    return float(check.learning_rate(learning_rate)), float(check.momentum(momentum))
+    return float(validate.learning_rate(learning_rate)), float(validate.momentum(momentum))
 
 
 def moving_average_to_thread(learning_rate: float, beta: float) -> tuple[float, float]:
     """The thread's (η, α) for the moving-average form's (η_ema, β): (η_ema·(1 − β), β)."""
-    learning_rate = float(check.learning_rate(learning_rate))
-    beta = float(check.momentum(beta, "beta"))
+    learning_rate = float(validate.learning_rate(learning_rate))
+    beta = float(validate.momentum(beta, "beta"))
     return learning_rate * (1.0 - beta), beta
 
 
 def thread_to_moving_average(learning_rate: float, momentum: float) -> tuple[float, float]:
     """The moving-average form's (η_ema, β) for the thread's (η, α): (η/(1 − α), α)."""
-    learning_rate = float(check.learning_rate(learning_rate))
-    momentum = float(check.momentum(momentum))
+    learning_rate = float(validate.learning_rate(learning_rate))
+    momentum = float(validate.momentum(momentum))
     return learning_rate / (1.0 - momentum), momentum
 
 
 def _schedule(learning_rate: ArrayLike, steps: int) -> NDArray[np.float64]:
-    rates = check.learning_rate(learning_rate)
+    rates = validate.learning_rate(learning_rate)
     if rates.ndim == 0:
         return np.full(steps, float(rates))
     if rates.shape != (steps,):
@@ -87,10 +87,10 @@ def _schedule(learning_rate: ArrayLike, steps: int) -> NDArray[np.float64]:
 
 
 def _start(gradient: Gradient, w0: ArrayLike, steps: int, learning_rate: ArrayLike):
-    check.callable_(gradient, "gradient")
-    steps = check.steps(steps)
-    w = check.finite_array("w0", w0)
-    pending = [check.gradient_at_start(gradient, w)]
+    validate.callable_(gradient, "gradient")
+    steps = validate.steps(steps)
+    w = validate.finite_array("w0", w0)
+    pending = [validate.gradient_at_start(gradient, w)]
 
     def step_gradient(w: NDArray[np.float64]) -> NDArray[np.float64]:
         """The gradient at w: the one checked at w0 first, so no minibatch is wasted."""
@@ -107,7 +107,7 @@ def thread_sgd(
 ) -> NDArray[np.float64]:
     """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0."""
     gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
-    momentum = float(check.momentum(momentum))
+    momentum = float(validate.momentum(momentum))
     delta_w = np.zeros_like(w)
     for step, rate in enumerate(rates):  # the update of optimizers.momentum_step
         w, delta_w = _momentum_update(w, delta_w, gradient(w), rate, momentum)
@@ -136,8 +136,8 @@ def pytorch_sgd(
     then the look-ahead points w + αΔw of the thread's Nesterov form (chapter 6).
     """
     gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
-    momentum = float(check.momentum(momentum))
-    dampening = float(check.fraction(dampening, "dampening"))
+    momentum = float(validate.momentum(momentum))
+    dampening = float(validate.fraction(dampening, "dampening"))
     velocity = None
     for step, rate in enumerate(rates):
         g = gradient(w)
@@ -155,7 +155,7 @@ def moving_average_sgd(
     No bias correction (as in SGD with an EMA of gradients; Adam adds one).
     """
     gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
-    beta = float(check.momentum(beta, "beta"))
+    beta = float(validate.momentum(beta, "beta"))
     velocity = np.zeros_like(w)
     for step, rate in enumerate(rates):
         velocity = beta * velocity + (1.0 - beta) * gradient(w)

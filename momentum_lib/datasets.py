@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = ["Dataset", "load_breast_cancer", "load_diabetes", "standardize"]
 
@@ -62,7 +62,7 @@ def standardize(features: ArrayLike) -> NDArray[np.float64]:
     ValueError
         If a column is constant (its standard deviation is 0).
     """
-    x = check.finite_array("features", features)
+    x = validate.finite_array("features", features)
     spread = x.std(axis=0)
     if np.any(spread == 0):
         raise ValueError("features must not contain a constant column (standard deviation 0)")

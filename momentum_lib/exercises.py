@@ -161,10 +161,11 @@ def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckRe
     -------
     CheckResult
 
+    A ``function`` that raises ``NotImplementedError`` (the exercise as handed out)
+    is not an error: the feedback says that it is not written yet, and no case passes.
+
     Raises
     ------
-    NotImplementedError
-        Passed on from ``function``: the exercise is not written yet.
     ValueError
         If ``exercise`` is unknown.
 
@@ -191,7 +192,13 @@ def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckRe
         try:
             got = function(**arguments)
         except NotImplementedError:
-            raise
+            feedback = (
+                f"… {exercise} is not written yet: replace `raise NotImplementedError` "
+                "with your code, then run the cell again"
+            )
+            if verbose:
+                print(feedback)
+            return CheckResult(exercise, 0, len(cases), feedback)
         except Exception as error:  # the learner's bug, reported as feedback
             got = f"an exception: {type(error).__name__}: {error}"
             failures.append((number, case, got))

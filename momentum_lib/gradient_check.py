@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = ["finite_difference_gradient", "gradient_error"]
 
@@ -42,9 +42,9 @@ def finite_difference_gradient(
     >>> finite_difference_gradient(lambda w: (w**2).sum(), [1.0, -2.0]).round(6)
     array([ 2., -4.])
     """
-    check.callable_(loss, "loss")
-    w = check.finite_array("w", w)
-    h = float(check.positive(step, "step"))
+    validate.callable_(loss, "loss")
+    w = validate.finite_array("w", w)
+    h = float(validate.positive(step, "step"))
     estimate = np.empty_like(w)
     for index in np.ndindex(w.shape):
         forward, backward = w.copy(), w.copy()
@@ -70,7 +70,7 @@ def gradient_error(
     Around 1e-8 or less for a correct gradient of a smooth loss; of order 1
     for a wrong one.
     """
-    check.callable_(gradient, "gradient")
+    validate.callable_(gradient, "gradient")
     estimate = finite_difference_gradient(loss, w, step)
     analytic = np.asarray(gradient(np.asarray(w, dtype=float)), dtype=float)
     if analytic.shape != estimate.shape:

@@ -24,9 +24,10 @@ from importlib import resources
 
 import numpy as np
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 from momentum_lib.landscapes import BumpySlope, Quadratic, Rosenbrock
 from momentum_lib.optimizers import minimize
+from momentum_lib.plotting import MOMENTUM_COLOUR, colour_of
 
 __all__ = [
     "PLAYGROUND_LANDSCAPES",
@@ -138,13 +139,13 @@ def playground(
     element_id : str
         The HTML id of the playground (give each playground on a page its own).
     """
-    check.learning_rate(learning_rate)
-    check.momentum(momentum)
+    validate.learning_rate(learning_rate)
+    validate.momentum(momentum)
     if landscape not in PLAYGROUND_LANDSCAPES:
         raise ValueError(
             f"landscape must be one of {sorted(PLAYGROUND_LANDSCAPES)}, got {landscape!r}"
         )
-    w1, w2 = (float(v) for v in check.finite_array("w0", w0))
+    w1, w2 = (float(v) for v in validate.finite_array("w0", w0))
     config = {
         "landscapes": {name: _landscape_config(name) for name in PLAYGROUND_LANDSCAPES},
         "steps": PLAYGROUND_STEPS,
@@ -176,12 +177,13 @@ def playground(
  height="{view["height"]}" role="img"
  aria-label="Contours of the loss over two weights, with the path of the weights">
 {contours}
-<polyline class="playground-path" fill="none" stroke="#d62728" stroke-width="1.5" points=""/>
-<circle class="playground-start" r="5" fill="none" stroke="#d62728" stroke-width="2"/>
+<polyline class="playground-path" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="1.5"
+ points=""/>
+<circle class="playground-start" r="5" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="2"/>
 </svg>
 <svg viewBox="0 0 {plot["width"]} {plot["height"]}" width="{plot["width"]}"
  height="{plot["height"]}" role="img" aria-label="Loss against step, on a log scale">
-<polyline class="playground-loss-curve" fill="none" stroke="#1f77b4" stroke-width="1.5"
+<polyline class="playground-loss-curve" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="1.5"
  points=""/>
 <text x="4" y="12" font-size="11">loss Q (log scale, 1e4 to 1e-8) against step, 0 to
  {PLAYGROUND_STEPS}</text>
@@ -279,10 +281,10 @@ def rolling_ball(
     """
     landscape = BumpySlope() if landscape is None else landscape
     labels = list(runs)
-    momenta = check.momentum([runs[label] for label in labels], "runs")
+    momenta = validate.momentum([runs[label] for label in labels], "runs")
     trajectory = minimize(
         landscape.gradient, [w0], learning_rate=learning_rate,
-        momentum=momenta, steps=check.steps(steps), loss=landscape.loss,
+        momentum=momenta, steps=validate.steps(steps), loss=landscape.loss,
     )  # fmt: skip
     width, height, margin = 560, 260, 20
     grid = np.linspace(*w_range, 300)
@@ -307,13 +309,14 @@ def rolling_ball(
             for i in range(len(labels))
         ],
     }
-    colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+    with_momentum = np.cumsum(momenta != 0) - 1  # the how-many-th run with momentum
+    colours = [colour_of(a, i) for a, i in zip(momenta, with_momentum, strict=True)]
     balls = "".join(
-        f'<circle class="rolling-ball" r="7" fill="{colours[i % 4]}" stroke="black"/>'
+        f'<circle class="rolling-ball" r="7" fill="{colours[i]}" stroke="black"/>'
         for i in range(len(labels))
     )
     legend = " ".join(
-        f'<span style="color:{colours[i % 4]}">● {html.escape(label)}</span>'
+        f'<span style="color:{colours[i]}">● {html.escape(label)}</span>'
         for i, label in enumerate(labels)
     )
     finals = "; ".join(

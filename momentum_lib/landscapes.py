@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = ["BumpySlope", "Quadratic", "Rosenbrock"]
 
@@ -50,7 +50,7 @@ class BumpySlope:
 
     def __post_init__(self) -> None:
         for name in ("slope", "ripple_amplitude", "ripple_frequency"):
-            check.positive(getattr(self, name), name)
+            validate.positive(getattr(self, name), name)
 
     @property
     def minimizer(self) -> NDArray[np.float64]:
@@ -120,7 +120,7 @@ class Quadratic:
     hessian: NDArray[np.float64] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        curvatures = check.positive(self.curvatures, "curvatures")
+        curvatures = validate.positive(self.curvatures, "curvatures")
         if curvatures.ndim != 1:
             raise ValueError(
                 f"curvatures must be a 1-D array (one per weight), got shape {curvatures.shape}"
@@ -129,10 +129,10 @@ class Quadratic:
         minimizer = (
             np.zeros(d)
             if self.minimizer is None
-            else check.finite_array("minimizer", self.minimizer)
+            else validate.finite_array("minimizer", self.minimizer)
         )
         rotation = (
-            np.eye(d) if self.rotation is None else check.finite_array("rotation", self.rotation)
+            np.eye(d) if self.rotation is None else validate.finite_array("rotation", self.rotation)
         )
         if minimizer.shape != (d,):
             raise ValueError(f"minimizer must have shape ({d},), got {minimizer.shape}")
@@ -181,8 +181,8 @@ class Rosenbrock:
     b: float = 100.0
 
     def __post_init__(self) -> None:
-        check.finite_array("a", self.a)
-        check.positive(self.b, "b")
+        validate.finite_array("a", self.a)
+        validate.positive(self.b, "b")
 
     @property
     def minimizer(self) -> NDArray[np.float64]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = [
     "binary_cross_entropy",
@@ -43,19 +43,19 @@ def sigmoid(logits: ArrayLike) -> NDArray[np.float64]:
 
 def mean_squared_error(predictions: ArrayLike, targets: ArrayLike) -> NDArray | float:
     """MSE = (1/n) Σ (ŷ − y)²."""
-    predictions, targets = check.same_shape(predictions, targets)
+    predictions, targets = validate.same_shape(predictions, targets)
     return _mse(predictions, targets)
 
 
 def mean_squared_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> NDArray:
     """∂MSE/∂ŷ_i = 2 (ŷ_i − y_i) / n."""
-    predictions, targets = check.same_shape(predictions, targets)
+    predictions, targets = validate.same_shape(predictions, targets)
     return _mse_gradient(predictions, targets)
 
 
 def mean_absolute_error(predictions: ArrayLike, targets: ArrayLike) -> NDArray | float:
     """MAE = (1/n) Σ |ŷ − y|."""
-    predictions, targets = check.same_shape(predictions, targets)
+    predictions, targets = validate.same_shape(predictions, targets)
     return _mae(predictions, targets)
 
 
@@ -64,7 +64,7 @@ def mean_absolute_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> 
 
     Its size, 1/n, does not shrink near the minimum: a fixed step keeps jumping.
     """
-    predictions, targets = check.same_shape(predictions, targets)
+    predictions, targets = validate.same_shape(predictions, targets)
     return _mae_gradient(predictions, targets)
 
 
@@ -84,15 +84,15 @@ def huber(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDA
     ValueError
         If ``delta`` is not finite and > 0, or the shapes differ.
     """
-    predictions, targets = check.same_shape(predictions, targets)
-    delta = float(check.positive(delta, "delta"))
+    predictions, targets = validate.same_shape(predictions, targets)
+    delta = float(validate.positive(delta, "delta"))
     return _huber(predictions, targets, delta)
 
 
 def huber_gradient(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDArray:
     """∂L/∂ŷ_i = clip(ŷ_i − y_i, −δ, δ) / n."""
-    predictions, targets = check.same_shape(predictions, targets)
-    delta = float(check.positive(delta, "delta"))
+    predictions, targets = validate.same_shape(predictions, targets)
+    delta = float(validate.positive(delta, "delta"))
     return _huber_gradient(predictions, targets, delta)
 
 
@@ -137,22 +137,22 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> N
     ValueError
         If a target lies outside [0, 1], or the shapes differ.
     """
-    logits, targets = check.same_shape(logits, targets)
-    check.probabilities(targets, "targets")
+    logits, targets = validate.same_shape(logits, targets)
+    validate.probabilities(targets, "targets")
     return _bce_logits(logits, targets)
 
 
 def binary_cross_entropy_with_logits_gradient(logits: ArrayLike, targets: ArrayLike) -> NDArray:
     """∂BCE/∂z_i = (σ(z_i) − y_i) / n."""
-    logits, targets = check.same_shape(logits, targets)
-    check.probabilities(targets, "targets")
+    logits, targets = validate.same_shape(logits, targets)
+    validate.probabilities(targets, "targets")
     return _bce_logits_gradient(logits, targets)
 
 
 def _probabilities_and_targets(probabilities: ArrayLike, targets: ArrayLike):
-    probabilities = check.probabilities(probabilities, "probabilities")
-    targets = check.probabilities(targets, "targets")
-    return check.same_shape(probabilities, targets)
+    probabilities = validate.probabilities(probabilities, "probabilities")
+    targets = validate.probabilities(targets, "targets")
+    return validate.same_shape(probabilities, targets)
 
 
 # The unchecked forms below broadcast predictions of shape (..., n) against

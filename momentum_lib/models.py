@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 from momentum_lib import losses
 
 __all__ = ["Objective", "design_matrix", "linear_regression", "logistic_regression"]
@@ -49,7 +49,7 @@ def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
     array([[1., 2.],
            [1., 3.]])
     """
-    x = check.finite_array("x", x)
+    x = validate.finite_array("x", x)
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2:
@@ -58,15 +58,15 @@ def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
 
 
 def _data(features: ArrayLike, targets: ArrayLike, batch_size: int | None, name: str = "targets"):
-    features = check.finite_array("features", features)
-    targets = check.finite_array(name, targets)
+    features = validate.finite_array("features", features)
+    targets = validate.finite_array(name, targets)
     if features.ndim != 2 or targets.shape != (features.shape[0],):
         raise ValueError(
             f"features must be 2-D (samples × weights) and {name} 1-D with one value per "
             f"sample, got features.shape = {features.shape}, {name}.shape = {targets.shape}"
         )
     if batch_size is not None:
-        batch_size = check.steps(batch_size, "batch_size")
+        batch_size = validate.steps(batch_size, "batch_size")
         if not 1 <= batch_size <= features.shape[0]:
             raise ValueError(
                 f"batch_size must lie in [1, {features.shape[0]}] (the number of samples), "
@@ -162,7 +162,7 @@ def linear_regression(
         raise ValueError(f"loss must be one of {REGRESSION_LOSSES}, got {loss!r}")
     curvature = _mse_curvature if loss == "mse" else None
     if loss == "huber":
-        delta = float(check.positive(delta, "delta"))
+        delta = float(validate.positive(delta, "delta"))
         pair = (
             lambda p, y: losses._huber(p, y, delta),
             lambda p, y: losses._huber_gradient(p, y, delta),
@@ -205,7 +205,7 @@ def logistic_regression(
         As in :func:`linear_regression`.
     """
     features, labels, batch_size = _data(features, labels, batch_size, "labels")
-    check.probabilities(labels, "labels")
+    validate.probabilities(labels, "labels")
 
     def curvature(logits: NDArray, labels: NDArray) -> NDArray:
         probability = losses.sigmoid(logits)

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = [
     "Trajectory",
@@ -63,9 +63,9 @@ def gradient_descent_step(w: ArrayLike, gradient: ArrayLike, learning_rate: floa
     >>> gradient_descent_step([1.0], gradient=[2.0], learning_rate=0.1)
     array([0.8])
     """
-    w = check.finite_array("w", w)
-    gradient = check.finite_array("gradient", gradient)
-    learning_rate = check.learning_rate(learning_rate)
+    w = validate.finite_array("w", w)
+    gradient = validate.finite_array("gradient", gradient)
+    learning_rate = validate.learning_rate(learning_rate)
     if gradient.shape != w.shape:
         raise ValueError(
             f"gradient must have the shape of w, got {gradient.shape} and w.shape = {w.shape}"
@@ -121,11 +121,11 @@ def momentum_step(
     >>> momentum_step(w, delta_w, [1.6], learning_rate=0.1, momentum=0.9)
     (array([0.46]), array([-0.34]))
     """
-    w = check.finite_array("w", w)
-    delta_w = check.finite_array("delta_w", delta_w)
-    gradient = check.finite_array("gradient", gradient)
-    learning_rate = check.learning_rate(learning_rate)
-    momentum = check.momentum(momentum)
+    w = validate.finite_array("w", w)
+    delta_w = validate.finite_array("delta_w", delta_w)
+    gradient = validate.finite_array("gradient", gradient)
+    learning_rate = validate.learning_rate(learning_rate)
+    momentum = validate.momentum(momentum)
     for name, value in (("delta_w", delta_w), ("gradient", gradient)):
         if value.shape != w.shape:
             raise ValueError(
@@ -164,21 +164,64 @@ class Trajectory:
         Q(w) at each row of ``weights``, when a loss was given.
     diverged : bool or numpy.ndarray of bool, shape B
         Whether the configuration diverged.
-    diverged_at : int or None, or numpy.ndarray of int, shape B
+    diverged_at : int or numpy.ndarray of int, shape B
         The step at which it diverged (the first step whose weights or loss were
-        not finite or exceeded the threshold); ``None`` for a single run that did
-        not diverge, -1 in a batch.
+        not finite or exceeded the threshold); -1 where it did not diverge, the
+        same sentinel as :meth:`steps_to_reach` and :meth:`steps_to_settle`.
     learning_rate, momentum : numpy.ndarray
         η and α, broadcast to the batch shape.
+
+    Indexing picks configurations out of a batch: ``run[i]`` (or ``run[i, j]`` for
+    a grid) is the :class:`Trajectory` of that configuration, equal to the run
+    :func:`minimize` makes with its η and α alone; slices keep a smaller batch.
+
+    >>> from momentum_lib.landscapes import Quadratic
+    >>> bowl = Quadratic([1.0])
+    >>> runs = minimize(bowl.gradient, [1.0], learning_rate=[0.5, 2.5], steps=3)
+    >>> runs[0].weights[:, 0].tolist()
+    [1.0, 0.5, 0.25, 0.125]
+    >>> runs[1].weights[:, 0].tolist()
+    [1.0, -1.5, 2.25, -3.375]
     """
 
     weights: NDArray[np.float64]
     gradient_terms: NDArray[np.float64]
     losses: NDArray[np.float64] | None
     diverged: bool | NDArray[np.bool_]
-    diverged_at: int | NDArray[np.int64] | None
+    diverged_at: int | NDArray[np.int64]
     learning_rate: NDArray[np.float64]
     momentum: NDArray[np.float64]
+
+    def __getitem__(self, index: int | slice | tuple[int | slice, ...]) -> Trajectory:
+        """The configuration(s) ``index`` of a batch, as a :class:`Trajectory` of their own.
+
+        Introduced in chapter 2, "The gradient descent update".
+        """
+        batch_axes = self.learning_rate.ndim
+        index = index if isinstance(index, tuple) else (index,)
+        if batch_axes == 0:
+            raise IndexError("a single run has no configurations to pick; index a batch")
+        if len(index) > batch_axes:
+            raise IndexError(
+                f"index has {len(index)} entries but the batch has {batch_axes} axes "
+                f"(shape {self.learning_rate.shape})"
+            )
+        if not all(isinstance(i, int | np.integer | slice) for i in index):
+            raise IndexError(f"index entries must be integers or slices, got {index!r}")
+        steps_too = (slice(None), *index)  # keep every step, pick configurations
+        diverged_at = self.diverged_at[index]
+        diverged = self.diverged[index]
+        if np.ndim(diverged_at) == 0:
+            diverged_at, diverged = int(diverged_at), bool(diverged)
+        return Trajectory(
+            self.weights[steps_too],
+            self.gradient_terms[steps_too],
+            None if self.losses is None else self.losses[steps_too],
+            diverged=diverged,
+            diverged_at=diverged_at,
+            learning_rate=np.asarray(self.learning_rate[index]),
+            momentum=np.asarray(self.momentum[index]),
+        )
 
     @cached_property
     def updates(self) -> NDArray[np.float64]:
@@ -224,7 +267,7 @@ class Trajectory:
         :func:`minimize`); with ``minimizer`` w*, it is the distance
         ‖w_t − w*‖ ≤ tolerance.
         """
-        tolerance = float(check.positive(tolerance, "tolerance"))
+        tolerance = float(validate.positive(tolerance, "tolerance"))
         reached = self._inside(tolerance, minimizer)
         first = np.where(reached.any(axis=0), reached.argmax(axis=0), -1)
         return int(first) if first.ndim == 0 else first
@@ -239,7 +282,7 @@ class Trajectory:
         counts from the last time it was outside. The criterion is the same as in
         :meth:`steps_to_reach` (the loss, or the distance to ``minimizer``).
         """
-        tolerance = float(check.positive(tolerance, "tolerance"))
+        tolerance = float(validate.positive(tolerance, "tolerance"))
         inside = self._inside(tolerance, minimizer)
         outside_after = np.flip(np.logical_or.accumulate(np.flip(~inside, axis=0), axis=0), axis=0)
         settled = ~outside_after  # True from the step after the last excursion on
@@ -329,14 +372,14 @@ def minimize(
     >>> bool(run.losses[-1] < 1e-12), run.diverged
     (True, False)
     """
-    check.callable_(gradient, "gradient")
+    validate.callable_(gradient, "gradient")
     if loss is not None:
-        check.callable_(loss, "loss")
-    steps = check.steps(steps)
-    learning_rate = check.learning_rate(learning_rate)
-    momentum = check.momentum(momentum)
-    threshold = float(check.positive(divergence_threshold, "divergence_threshold"))
-    w0 = check.finite_array("w0", w0)
+        validate.callable_(loss, "loss")
+    steps = validate.steps(steps)
+    learning_rate = validate.learning_rate(learning_rate)
+    momentum = validate.momentum(momentum)
+    threshold = float(validate.positive(divergence_threshold, "divergence_threshold"))
+    w0 = validate.finite_array("w0", w0)
     if w0.ndim == 0:
         raise ValueError(
             "w0 must have at least one axis (the weights), got a scalar: write [w0] for one weight"
@@ -356,7 +399,7 @@ def minimize(
     w = np.array(np.broadcast_to(w0, shape))
     # The first step's gradient (Δw = 0, so also at the look-ahead point), checked and
     # used: a stochastic gradient draws each minibatch for a step, none to waste.
-    step_gradient = check.gradient_at_start(gradient, w)
+    step_gradient = validate.gradient_at_start(gradient, w)
 
     minus_eta = -np.broadcast_to(eta, shape)
     alpha_full = np.array(np.broadcast_to(alpha, shape))
@@ -410,7 +453,7 @@ def minimize(
         if flat_losses is not None:
             flat_losses[step:, run] = np.nan
     if batch == ():
-        diverged, diverged_at = bool(diverged), (int(diverged_at) if diverged else None)
+        diverged, diverged_at = bool(diverged), int(diverged_at)
     return Trajectory(
         weights,
         gradient_terms,

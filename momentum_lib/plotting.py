@@ -18,6 +18,13 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "BOOK_STYLE",
+    "EXTRA_COLOURS",
+    "GRADIENT_DESCENT_COLOUR",
+    "MINIMUM_COLOUR",
+    "MOMENTUM_COLOUR",
+    "NESTEROV_COLOUR",
+    "PALETTE",
+    "colour_of",
     "plot_contours",
     "plot_landscape_1d",
     "plot_loss_curves",
@@ -39,9 +46,39 @@ BOOK_STYLE = {
 }
 """The book's matplotlib settings: small PNGs that read well at the page's width."""
 
-GRADIENT_COLOUR = "tab:blue"
-MOMENTUM_COLOUR = "tab:orange"
-UPDATE_COLOUR = "black"
+PALETTE = {
+    "gradient descent": "#1f77b4",
+    "momentum": "#d62728",
+    "Nesterov": "#2ca02c",
+    "minimum": "#000000",
+}
+"""The book's one palette: each method (and the minimum) has one colour in every figure,
+animation and interactive figure. Introduced in chapter 0."""
+
+GRADIENT_DESCENT_COLOUR = PALETTE["gradient descent"]
+MOMENTUM_COLOUR = PALETTE["momentum"]
+NESTEROV_COLOUR = PALETTE["Nesterov"]
+MINIMUM_COLOUR = PALETTE["minimum"]
+EXTRA_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+"""For further runs in one figure (several momenta, say), after the palette's own."""
+
+# The two terms of an update take the colour of the method each one stands for: the
+# gradient term is gradient descent's step, the momentum term is what momentum adds.
+GRADIENT_TERM_COLOUR = GRADIENT_DESCENT_COLOUR
+MOMENTUM_TERM_COLOUR = MOMENTUM_COLOUR
+UPDATE_COLOUR = "#444444"
+
+
+def colour_of(momentum: float, index: int = 0) -> str:
+    """The palette's colour for a run: gradient descent if α = 0, momentum otherwise.
+
+    ``index`` counts the runs with momentum drawn so far in the figure: the first takes
+    the momentum colour, further ones :data:`EXTRA_COLOURS` in turn. Introduced in
+    chapter 0.
+    """
+    if momentum == 0:
+        return GRADIENT_DESCENT_COLOUR
+    return MOMENTUM_COLOUR if index == 0 else EXTRA_COLOURS[(index - 1) % len(EXTRA_COLOURS)]
 
 
 def use_book_style() -> None:
@@ -59,7 +96,7 @@ def plot_landscape_1d(
     *,
     path: ArrayLike | None = None,
     label: str | None = None,
-    colour: str = "tab:red",
+    colour: str = MOMENTUM_COLOUR,
     ax: Axes | None = None,
 ) -> Axes:
     """A 1-D loss curve Q(w), with the ball's path on it if ``path`` is given.
@@ -202,13 +239,13 @@ def plot_update_terms(
     momentum_terms = trajectory.momentum_terms[:count]
     gradient_terms = trajectory.gradient_terms[:count]
     arrow = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.006}
-    ax.quiver(*w[:-1].T, *momentum_terms.T, color=MOMENTUM_COLOUR, **arrow)
-    ax.quiver(*(w[:-1] + momentum_terms).T, *gradient_terms.T, color=GRADIENT_COLOUR, **arrow)
+    ax.quiver(*w[:-1].T, *momentum_terms.T, color=MOMENTUM_TERM_COLOUR, **arrow)
+    ax.quiver(*(w[:-1] + momentum_terms).T, *gradient_terms.T, color=GRADIENT_TERM_COLOUR, **arrow)
     ax.quiver(*w[:-1].T, *(w[1:] - w[:-1]).T, color=UPDATE_COLOUR, alpha=0.35, **arrow)
     ax.plot(*w.T, "o", ms=4, color=UPDATE_COLOUR)
     for label, colour, alpha in (
-        (r"momentum term $\alpha\,\Delta w$", MOMENTUM_COLOUR, 1.0),
-        (r"gradient term $-\eta\,\nabla Q(w)$", GRADIENT_COLOUR, 1.0),
+        (r"momentum term $\alpha\,\Delta w$", MOMENTUM_TERM_COLOUR, 1.0),
+        (r"gradient term $-\eta\,\nabla Q(w)$", GRADIENT_TERM_COLOUR, 1.0),
         (r"update $\Delta w$ (their sum)", UPDATE_COLOUR, 0.35),
     ):
         ax.plot([], [], color=colour, alpha=alpha, lw=3, label=label)

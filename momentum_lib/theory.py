@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from momentum_lib import _validation as check
+from momentum_lib import _validation as validate
 
 __all__ = [
     "averaging_horizon",
@@ -38,8 +38,8 @@ __all__ = [
 
 
 def _curvature_range(mu: ArrayLike, big_l: ArrayLike) -> tuple[NDArray, NDArray]:
-    smallest = check.positive(mu, "smallest_curvature")
-    largest = check.positive(big_l, "largest_curvature")
+    smallest = validate.positive(mu, "smallest_curvature")
+    largest = validate.positive(big_l, "largest_curvature")
     if np.any(largest < smallest):
         raise ValueError(
             "largest_curvature must be >= smallest_curvature, got "
@@ -49,7 +49,7 @@ def _curvature_range(mu: ArrayLike, big_l: ArrayLike) -> tuple[NDArray, NDArray]
 
 
 def _condition_number(value: ArrayLike) -> NDArray:
-    kappa = check.positive(value, "condition_number")
+    kappa = validate.positive(value, "condition_number")
     if np.any(kappa < 1):
         raise ValueError(f"condition_number must be >= 1 (κ = L/μ), got {value!r}")
     return kappa
@@ -82,9 +82,9 @@ def iteration_matrix(learning_rate: float, momentum: float, curvature: float) ->
 
     Its trace is 1 + α − ηλ and its determinant is α.
     """
-    eta = float(check.learning_rate(learning_rate))
-    alpha = float(check.momentum(momentum))
-    lam = float(check.positive(curvature, "curvature"))
+    eta = float(validate.learning_rate(learning_rate))
+    alpha = float(validate.momentum(momentum))
+    lam = float(validate.positive(curvature, "curvature"))
     return np.array([[1.0 - eta * lam, alpha], [-eta * lam, alpha]])
 
 
@@ -97,9 +97,9 @@ def iteration_eigenvalues(
     When (1 + α − ηλ)² < 4α they are complex conjugates of modulus √α (the
     oscillating regime).
     """
-    eta = check.learning_rate(learning_rate)
-    alpha = check.momentum(momentum)
-    lam = check.positive(curvature, "curvature")
+    eta = validate.learning_rate(learning_rate)
+    alpha = validate.momentum(momentum)
+    lam = validate.positive(curvature, "curvature")
     trace = 1.0 + alpha - eta * lam
     root = np.sqrt((trace**2 - 4.0 * alpha).astype(complex))
     return np.stack([(trace + root) / 2.0, (trace - root) / 2.0], axis=-1)
@@ -120,9 +120,9 @@ def is_stable(
     learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
 ) -> NDArray[np.bool_] | bool:
     """Whether momentum converges on curvature λ: 0 < ηλ < 2 + 2α (with 0 ≤ α < 1)."""
-    eta = check.learning_rate(learning_rate)
-    alpha = check.momentum(momentum)
-    lam = check.positive(curvature, "curvature")
+    eta = validate.learning_rate(learning_rate)
+    alpha = validate.momentum(momentum)
+    lam = validate.positive(curvature, "curvature")
     stable = eta * lam < 2.0 + 2.0 * alpha
     return bool(stable) if np.ndim(stable) == 0 else stable
 
@@ -137,8 +137,8 @@ def critical_momentum(learning_rate: ArrayLike, curvature: ArrayLike) -> NDArray
     There the two eigenvalues meet at z = √α = 1 − √(ηλ), the fastest
     non-oscillating convergence for this η.
     """
-    eta = check.learning_rate(learning_rate)
-    lam = check.positive(curvature, "curvature")
+    eta = validate.learning_rate(learning_rate)
+    lam = validate.positive(curvature, "curvature")
     if np.any(eta * lam > 1.0):
         raise ValueError(
             "critical_momentum needs learning_rate * curvature <= 1 (beyond it even α = 0 "
@@ -180,5 +180,5 @@ def averaging_horizon(momentum: ArrayLike) -> NDArray | float:
     It is also the factor by which momentum multiplies the step on a constant
     slope, so that η/(1 − α) is the effective learning rate.
     """
-    alpha = check.momentum(momentum)
+    alpha = validate.momentum(momentum)
     return 1.0 / (1.0 - alpha)

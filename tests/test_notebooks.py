@@ -12,6 +12,7 @@ notebook, so a failure names the chapter; messages name the cell (0-based index)
 from __future__ import annotations
 
 import functools
+import json
 import pathlib
 import re
 
@@ -139,6 +140,23 @@ def test_every_code_cell_ran_in_order(path: pathlib.Path) -> None:
         f"{path.name} was not stored as executed top to bottom in a fresh kernel "
         f"(run .ci/execute_notebooks.py {path.relative_to(ROOT)}):\n" + "\n".join(problems)
     )
+
+
+@pytest.mark.parametrize("path", by_name(NOTEBOOKS))
+def test_current_nbformat_with_cell_ids(path: pathlib.Path) -> None:
+    """nbformat 4.5, every cell with its own id: JupyterLab opens it without changing it.
+
+    Read as stored (not through nbformat.read, which would add missing ids on the fly).
+    """
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert (stored["nbformat"], stored["nbformat_minor"]) == (4, 5), (
+        f"{path.name} is nbformat {stored['nbformat']}.{stored['nbformat_minor']}, not 4.5: "
+        f"run .ci/execute_notebooks.py {path.relative_to(ROOT)}"
+    )
+    ids = [cell.get("id") for cell in stored["cells"]]
+    missing = [i for i, cell_id in enumerate(ids) if not cell_id]
+    assert not missing, f"{path.name}: cells {missing} have no id"
+    assert len(set(ids)) == len(ids), f"{path.name}: cell ids repeat"
 
 
 @pytest.mark.parametrize("path", by_name(NOTEBOOKS))

@@ -258,7 +258,7 @@ def test_trajectory_bookkeeping():
         run.losses, 0.5 * (offsets[:, 0] ** 2 + 10.0 * offsets[:, 1] ** 2), rtol=1e-12
     )
     np.testing.assert_array_equal(run.final_weights, run.weights[-1])
-    assert run.diverged is False and run.diverged_at is None
+    assert run.diverged is False and run.diverged_at == -1
 
 
 def test_steps_to_reach_against_the_closed_form():
@@ -324,7 +324,7 @@ def test_just_inside_the_stability_region_converges(alpha):
     eta = 0.99 * (2.0 + 2.0 * alpha) / LAMBDA
     run, caught = run_on_the_bowl(learning_rate=eta, momentum=alpha, loss=quadratic_loss)
     assert caught == []
-    assert run.diverged is False and run.diverged_at is None
+    assert run.diverged is False and run.diverged_at == -1
     assert np.all(np.isfinite(run.weights))
     assert abs(run.final_weights[0]) < 1e-8
 
@@ -416,10 +416,68 @@ def test_a_vectorized_grid_equals_the_single_runs(etas, alphas, curvature, neste
             np.testing.assert_array_equal(grid.updates[:, i, j], single.updates)
             np.testing.assert_array_equal(grid.gradient_terms[:, i, j], single.gradient_terms)
             assert grid.diverged[i, j] == single.diverged
-            assert grid.diverged_at[i, j] == (
-                -1 if single.diverged_at is None else single.diverged_at
-            )
+            assert grid.diverged_at[i, j] == single.diverged_at
             assert grid.learning_rate[i, j] == eta and grid.momentum[i, j] == alpha
+            assert_same_trajectory(grid[i, j], single)
+            assert_same_trajectory(grid[i][j], single)
+        assert_same_trajectory(
+            grid[i],
+            minimize(bowl.gradient, w0, learning_rate=eta, momentum=np.array(alphas), **options),
+        )
+
+
+def assert_same_trajectory(picked, single):
+    """Everything a Trajectory holds or derives, equal (nan positions included)."""
+    for name in (
+        "weights",
+        "updates",
+        "gradient_terms",
+        "momentum_terms",
+        "losses",
+        "learning_rate",
+        "momentum",
+    ):
+        np.testing.assert_array_equal(getattr(picked, name), getattr(single, name), err_msg=name)
+    np.testing.assert_array_equal(picked.diverged, single.diverged)
+    np.testing.assert_array_equal(picked.diverged_at, single.diverged_at)
+    assert type(picked.diverged) is type(single.diverged)
+    assert type(picked.diverged_at) is type(single.diverged_at)
+    for tolerance in (1e-3, 1e-1):
+        np.testing.assert_array_equal(
+            picked.steps_to_settle(tolerance), single.steps_to_settle(tolerance)
+        )
+        np.testing.assert_array_equal(
+            picked.steps_to_reach(tolerance), single.steps_to_reach(tolerance)
+        )
+
+
+def test_a_list_of_learning_rates_runs_a_batch_of_1d_runs():
+    # The friendliest form for chapter 2: a plain list of η, one weight, run[i] for each.
+    runs = minimize(
+        lambda w: 2.0 * w, [3.0], learning_rate=[0.1, 0.5, 1.5], steps=50, divergence_threshold=1e6
+    )
+    for i, eta in enumerate([0.1, 0.5, 1.5]):
+        # On Q(w) = w², each step multiplies w by (1 − 2η): written out here.
+        expected = 3.0 * (1.0 - 2.0 * eta) ** np.arange(51)
+        expected[np.abs(expected) > 1e6] = np.nan
+        first_bad = np.flatnonzero(np.isnan(expected))
+        if first_bad.size:
+            expected[first_bad[0] :] = np.nan
+        np.testing.assert_allclose(runs[i].weights[:, 0], expected, rtol=1e-12)
+    assert runs[2].diverged and runs[2].diverged_at == 19  # the first t with 3·2^t > 1e6
+    assert runs[0].diverged_at == -1
+
+
+def test_indexing_refuses_what_it_cannot_pick():
+    single = minimize(lambda w: w, [1.0], learning_rate=0.1, steps=3)
+    with pytest.raises(IndexError, match="single run"):
+        single[0]
+    grid = minimize(lambda w: w, [1.0], learning_rate=[[0.1], [0.2]], momentum=[0.0, 0.5], steps=3)
+    with pytest.raises(IndexError, match="2 axes"):
+        grid[0, 0, 0]
+    with pytest.raises(IndexError, match="integers or slices"):
+        grid[..., 0]
+    np.testing.assert_array_equal(grid[:, 1].momentum, [0.5, 0.5])
 
 
 def test_a_vectorized_grid_can_hold_diverged_and_converged_runs():
