@@ -9,8 +9,8 @@ What changes, notebook by notebook (book/*.ipynb):
   ``{solution-start}`` … ``{solution-end}`` block with the code cells inside it;
 - in the auto-checked exercise cells (tagged ``exercise``) the lines between
   ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become
-  ``raise NotImplementedError(...)``, and the cell is tagged ``raises-exception``
-  so that running the whole notebook goes on past the unfinished exercise;
+  ``raise NotImplementedError(...)``; ``momentum_lib.exercises.check`` reports such
+  a function as "not written yet", so the whole notebook runs on past it;
 - all outputs and execution counts are cleared, for the student to run.
 
 The exercises themselves stay, with their labels, so that a teacher's numbering
@@ -76,9 +76,7 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 cell.source = SOLUTION_CODE.sub(
                     lambda match: PLACEHOLDER.format(indent=match["indent"]), cell.source
                 )
-                cell.metadata["tags"] = [t for t in tags if t != "hide-input"] + [
-                    "raises-exception"
-                ]
+                cell.metadata["tags"] = [t for t in tags if t != "hide-input"]
         cells.append(cell)
     notebook.cells = cells
     return notebook

@@ -1,0 +1,154 @@
+"""The main line of chapters 0–4 fits a first-year's half hour; depth is folded.
+
+The main line is what a reader sees on the site without opening anything: markdown
+outside dropdowns, exercises' solutions and admonitions folded with ``:class: dropdown``;
+code cells whose input is not hidden (``hide-input``, ``hide-cell``, ``remove-input``,
+``remove-cell``); and the text outputs of cells whose output is not hidden. About
+15,000 such characters (code and output included) read carefully in about 30 minutes
+(``shared/GUIDE.md``); the budget per chapter is :data:`MAIN_LINE_BUDGET`.
+
+    python tests/test_main_line.py    # print each chapter's main line and folded depth
+
+Main-line code is a first-year's code: no broadcasting tricks (``[None, …]``,
+``[..., None]``, ``np.broadcast_to``, ``keepdims``) in code cells a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORE_PATH = sorted((ROOT / "book").glob("0[0-4]_*.ipynb"))
+MAIN_LINE_BUDGET = 16_000
+HIDDEN_INPUT = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+HIDDEN_OUTPUT = {"hide-output", "hide-cell", "remove-output", "remove-cell"}
+# A fenced block whose content is folded (or, for solutions, kept apart) on the site.
+FOLDED_BLOCK = re.compile(
+    r"^(?P<fence>:{3,}|`{3,})\{(?P<name>dropdown|solution|admonition|note|tip|important)\}"
+    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+SOLUTION_RANGE = re.compile(
+    r"^(:{3,}|`{3,})\{solution-start\}.*?^(:{3,}|`{3,})\{solution-end\}[^\n]*\n(?:\2[ \t]*$)?",
+    re.MULTILINE | re.DOTALL,
+)
+BROADCASTING = re.compile(
+    r"\[\s*None\s*[,\]]|\[\s*(?:\.\.\.|:)\s*,\s*None\s*\]|broadcast_to|keepdims"
+)
+
+
+def _folded(match: re.Match) -> bool:
+    if match["name"] in ("dropdown", "solution"):
+        return True
+    return re.search(r"^\s*:class:.*\bdropdown\b", match["body"], re.MULTILINE) is not None
+
+
+def _output_text(output: dict) -> str:
+    if output["output_type"] == "stream":
+        return "".join(output["text"])
+    return "".join(output.get("data", {}).get("text/plain", ""))
+
+
+def main_line(path: pathlib.Path) -> tuple[str, str]:
+    """(what the reader sees unfolded, what is folded), as text, for one notebook."""
+    seen, folded = [], []
+    inside_solution = False
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        tags = set(cell["metadata"].get("tags", []))
+        if cell["cell_type"] == "markdown":
+            opens = "{solution-start}" in source
+            closes = "{solution-end}" in source
+            if inside_solution or opens:
+                folded.append(source)
+                inside_solution = (inside_solution or opens) and not closes
+                continue
+            for match in FOLDED_BLOCK.finditer(source):
+                if _folded(match):
+                    folded.append(match[0])
+            seen.append(FOLDED_BLOCK.sub(lambda m: "" if _folded(m) else m[0], source))
+            continue
+        if cell["cell_type"] != "code":
+            continue
+        outputs = "".join(_output_text(output) for output in cell.get("outputs", []))
+        if inside_solution:
+            folded.append(source + outputs)
+            continue
+        (folded if tags & HIDDEN_INPUT else seen).append(source)
+        (folded if tags & HIDDEN_OUTPUT else seen).append(outputs)
+    return "\n".join(seen), "\n".join(folded)
+
+
+def visible_code(path: pathlib.Path) -> list[str]:
+    """The sources of the code cells a reader sees on the main line."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code, inside_solution = [], False
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            opens, closes = "{solution-start}" in source, "{solution-end}" in source
+            inside_solution = (inside_solution or opens) and not closes
+        elif not inside_solution and not set(cell["metadata"].get("tags", [])) & HIDDEN_INPUT:
+            code.append(source)
+    return code
+
+
+@pytest.mark.parametrize("path", CORE_PATH, ids=lambda path: path.name)
+def test_the_main_line_fits_half_an_hour(path: pathlib.Path) -> None:
+    seen, _ = main_line(path)
+    assert len(seen) <= MAIN_LINE_BUDGET, (
+        f"{path.name}: {len(seen):,} characters on the main line (budget "
+        f"{MAIN_LINE_BUDGET:,}); fold depth into 'Going deeper' dropdowns"
+    )
+
+
+@pytest.mark.parametrize("path", CORE_PATH, ids=lambda path: path.name)
+def test_no_broadcasting_tricks_in_main_line_code(path: pathlib.Path) -> None:
+    found = [
+        line.strip()
+        for source in visible_code(path)
+        for line in source.splitlines()
+        if BROADCASTING.search(line)
+    ]
+    assert not found, f"{path.name}: broadcasting on the main line:\n" + "\n".join(found)
+
+
+def test_the_measure_folds_what_the_site_folds() -> None:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": "seen\n:::{dropdown} Going deeper\nfolded\n:::\n",
+            },
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["hide-input"]},
+                "source": "hidden()",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "shown"}],
+            },
+            {"cell_type": "markdown", "metadata": {}, "source": ":::{solution-start} ex\n:::\n"},
+            {"cell_type": "code", "metadata": {}, "source": "answer()", "outputs": []},
+            {"cell_type": "markdown", "metadata": {}, "source": ":::{solution-end}\n:::\n"},
+        ]
+    }
+    path = ROOT / "_build" / "main-line-probe.ipynb"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    try:
+        seen, folded = main_line(path)
+    finally:
+        path.unlink()
+    assert "seen" in seen and "shown" in seen
+    assert "folded" not in seen and "hidden()" not in seen and "answer()" not in seen
+    assert "folded" in folded and "hidden()" in folded and "answer()" in folded
+
+
+if __name__ == "__main__":
+    for chapter in CORE_PATH:
+        seen, folded = main_line(chapter)
+        print(f"{chapter.name:42s} main line {len(seen):6,}  folded {len(folded):6,}")
