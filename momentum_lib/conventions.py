@@ -125,12 +125,12 @@ def pytorch_sgd(
     nesterov: bool = False,
     steps: int,
 ) -> NDArray[np.float64]:
-    """The PyTorch/optax form, as ``torch.optim.SGD`` documents it (no weight decay).
+    r"""The PyTorch/optax form, as ``torch.optim.SGD`` documents it (no weight decay).
 
     .. math::
 
-        v_1 = g_1, \\quad v_t = \\mu\\,v_{t-1} + (1 - \\tau)\\,g_t \\;(t > 1), \\qquad
-        w \\leftarrow w - \\eta_t\\,v_t
+        v_1 = g_1, \quad v_t = \mu\,v_{t-1} + (1 - \tau)\,g_t \;(t > 1), \qquad
+        w \leftarrow w - \eta_t\,v_t
 
     With ``nesterov=True`` the step uses g_t + μ·v_t instead of v_t. Its weights are
     then the look-ahead points w + αΔw of the thread's Nesterov form (chapter 6).

@@ -19,12 +19,12 @@ __all__ = ["finite_difference_gradient", "gradient_error"]
 def finite_difference_gradient(
     loss: Callable[[NDArray[np.float64]], ArrayLike], w: ArrayLike, step: float = 1e-6
 ) -> NDArray[np.float64]:
-    """The central-difference estimate of ∇Q(w), one weight at a time.
+    r"""The central-difference estimate of ∇Q(w), one weight at a time.
 
     .. math::
 
-        \\frac{\\partial Q}{\\partial w_i} \\approx
-        \\frac{Q(w + h e_i) - Q(w - h e_i)}{2h}
+        \frac{\partial Q}{\partial w_i} \approx
+        \frac{Q(w + h e_i) - Q(w - h e_i)}{2h}
 
     Its error is O(h²) for a smooth Q (plus rounding, about ε·|Q|/h).
 
@@ -60,12 +60,12 @@ def gradient_error(
     w: ArrayLike,
     step: float = 1e-6,
 ) -> float:
-    """The relative error between ``gradient(w)`` and the finite-difference estimate.
+    r"""The relative error between ``gradient(w)`` and the finite-difference estimate.
 
     .. math::
 
-        \\frac{\\lVert g - \\hat g \\rVert}
-        {\\max(\\lVert g \\rVert, \\lVert \\hat g \\rVert, 10^{-12})}
+        \frac{\lVert g - \hat g \rVert}
+        {\max(\lVert g \rVert, \lVert \hat g \rVert, 10^{-12})}
 
     Around 1e-8 or less for a correct gradient of a smooth loss; of order 1
     for a wrong one.

@@ -50,6 +50,16 @@ PLAYGROUND_TOLERANCE = 1e-6
 """The playground reports the step from which the loss Q(w) stays ≤ this tolerance."""
 
 _VIEW = {"x": (-2.0, 2.0), "y": (-1.5, 3.0), "width": 400, "height": 450}
+
+# The playground's controls, written once: (label, widget description, low, high, step).
+# The page's sliders, the ipywidgets twin and the drawn view all read this table; the
+# start sliders span exactly the view.
+_SLIDERS = {
+    "log10_learning_rate": ("learning rate η", "log10 η", -4.0, -0.5, 0.01),
+    "momentum": ("momentum α", "α", 0.0, 0.99, 0.01),
+    "w1": ("start w₁", "start w₁", *_VIEW["x"], 0.05),
+    "w2": ("start w₂", "start w₂", *_VIEW["y"], 0.05),
+}
 _LOSS_PLOT = {"width": 400, "height": 150, "logRange": (-8.0, 4.0)}
 _DIVERGENCE_THRESHOLD = 1e12
 
@@ -73,10 +83,15 @@ def _script(name: str) -> str:
 
 
 def _landscape_config(name: str) -> dict:
+    """What playground.js needs to evaluate the landscape; only the kinds it can draw."""
     landscape = PLAYGROUND_LANDSCAPES[name]
     if isinstance(landscape, Quadratic):
         return {"name": name, "kind": "quadratic", "curvatures": landscape.curvatures.tolist()}
-    return {"name": name, "kind": "rosenbrock", "a": landscape.a, "b": landscape.b}
+    if isinstance(landscape, Rosenbrock):
+        return {"name": name, "kind": "rosenbrock", "a": landscape.a, "b": landscape.b}
+    raise TypeError(
+        f"the playground draws Quadratic and Rosenbrock landscapes, not {type(landscape).__name__}"
+    )
 
 
 def _pixels(w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +121,8 @@ def _contour_paths(name: str) -> str:
     return "\n".join(paths)
 
 
-def _slider(control: str, label: str, low: float, high: float, step: float, value: float) -> str:
+def _slider(control: str, value: float) -> str:
+    label, _, low, high, step = _SLIDERS[control]
     return (
         f'<label>{label} <input type="range" data-control="{control}" min="{low}" '
         f'max="{high}" step="{step}" value="{value}" aria-label="{html.escape(label)}"> '
@@ -191,10 +207,10 @@ def playground(
 </div>
 <div>
 <label>landscape <select aria-label="landscape">{options}</select></label>
-{_slider("log10_learning_rate", "learning rate η", -4, -0.5, 0.01, np.log10(learning_rate))}
-{_slider("momentum", "momentum α", 0, 0.99, 0.01, momentum)}
-{_slider("w1", "start w₁", -2, 2, 0.05, w1)}
-{_slider("w2", "start w₂", -1.5, 3, 0.05, w2)}
+{_slider("log10_learning_rate", np.log10(learning_rate))}
+{_slider("momentum", momentum)}
+{_slider("w1", w1)}
+{_slider("w2", w2)}
 <dl>
 <dt>final loss Q</dt><dd data-show="final_loss"></dd>
 <dt>steps until Q stays ≤ {PLAYGROUND_TOLERANCE:g}</dt><dd data-show="steps"></dd>
@@ -235,20 +251,19 @@ def playground_widget(
         right.set_title("diverged" if run.diverged else f"steps until Q stays ≤ 1e-6: {steps}")
         plt.show()
 
-    return widgets.interactive(
-        draw,
-        landscape=list(PLAYGROUND_LANDSCAPES),
-        log10_learning_rate=widgets.FloatSlider(
-            value=float(np.log10(learning_rate)),
-            min=-4,
-            max=-0.5,
-            step=0.01,
-            description="log10 η",
-        ),
-        momentum=widgets.FloatSlider(value=momentum, min=0, max=0.99, step=0.01, description="α"),
-        w1=widgets.FloatSlider(value=w0[0], min=-2, max=2, step=0.05, description="start w₁"),
-        w2=widgets.FloatSlider(value=w0[1], min=-1.5, max=3, step=0.05, description="start w₂"),
-    )
+    values = {
+        "log10_learning_rate": float(np.log10(learning_rate)),
+        "momentum": momentum,
+        "w1": w0[0],
+        "w2": w0[1],
+    }
+    sliders = {
+        control: widgets.FloatSlider(
+            value=values[control], min=low, max=high, step=step, description=description
+        )
+        for control, (_, description, low, high, step) in _SLIDERS.items()
+    }
+    return widgets.interactive(draw, landscape=list(PLAYGROUND_LANDSCAPES), **sliders)
 
 
 def rolling_ball(

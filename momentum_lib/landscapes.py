@@ -20,11 +20,11 @@ __all__ = ["BumpySlope", "Quadratic", "Rosenbrock"]
 
 @dataclass(frozen=True)
 class BumpySlope:
-    """A 1-D slope with small local minima on the way down to a deeper one.
+    r"""A 1-D slope with small local minima on the way down to a deeper one.
 
     .. math::
 
-        Q(w) = s \\,\\log\\cosh(w) + A\\,\\bigl(1 - \\cos(k w)\\bigr)
+        Q(w) = s \,\log\cosh(w) + A\,\bigl(1 - \cos(k w)\bigr)
 
     The log-cosh term is a valley whose walls have slope at most s; the cosine
     adds ripples of height 2A. Where the ripples are steeper than the valley
@@ -91,12 +91,12 @@ class BumpySlope:
 
 @dataclass(frozen=True)
 class Quadratic:
-    """A quadratic bowl with chosen curvatures (the eigenvalues of its Hessian).
+    r"""A quadratic bowl with chosen curvatures (the eigenvalues of its Hessian).
 
     .. math::
 
-        Q(w) = \\tfrac12 \\sum_i \\lambda_i \\,(w_i - w^*_i)^2, \\qquad
-        \\nabla Q(w)_i = \\lambda_i\\,(w_i - w^*_i)
+        Q(w) = \tfrac12 \sum_i \lambda_i \,(w_i - w^*_i)^2, \qquad
+        \nabla Q(w)_i = \lambda_i\,(w_i - w^*_i)
 
     optionally rotated by an orthogonal matrix R, Q(w) = ½ (w − w*)ᵀ Rᵀ Λ R (w − w*).
     Its condition number is κ = L/μ, the largest curvature over the smallest.
@@ -162,11 +162,11 @@ class Quadratic:
 
 @dataclass(frozen=True)
 class Rosenbrock:
-    """Rosenbrock's banana valley, a classic hard test for optimizers.
+    r"""Rosenbrock's banana valley, a classic hard test for optimizers.
 
     .. math::
 
-        Q(w) = (a - w_1)^2 + b\\,(w_2 - w_1^2)^2, \\qquad w^* = (a, a^2)
+        Q(w) = (a - w_1)^2 + b\,(w_2 - w_1^2)^2, \qquad w^* = (a, a^2)
 
     Introduced in chapter 6, "One method, three conventions".
 

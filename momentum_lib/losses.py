@@ -69,13 +69,13 @@ def mean_absolute_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> 
 
 
 def huber(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDArray | float:
-    """Huber loss: quadratic for small residuals, linear for large ones.
+    r"""Huber loss: quadratic for small residuals, linear for large ones.
 
     .. math::
 
-        L_\\delta(r) = \\begin{cases} \\tfrac12 r^2 & |r| \\le \\delta \\\\
-        \\delta\\,(|r| - \\tfrac12 \\delta) & |r| > \\delta \\end{cases},
-        \\qquad r = \\hat y - y,
+        L_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+        \delta\,(|r| - \tfrac12 \delta) & |r| > \delta \end{cases},
+        \qquad r = \hat y - y,
 
     averaged over the samples.
 
@@ -121,12 +121,12 @@ def binary_cross_entropy_gradient(probabilities: ArrayLike, targets: ArrayLike) 
 
 
 def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> NDArray | float:
-    """BCE of ŷ = σ(z), computed stably from the logits z.
+    r"""BCE of ŷ = σ(z), computed stably from the logits z.
 
     .. math::
 
-        \\ell(z, y) = \\log(1 + e^{z}) - y z
-        = (1 - y)\\log(1 + e^{z}) + y \\log(1 + e^{-z})
+        \ell(z, y) = \log(1 + e^{z}) - y z
+        = (1 - y)\log(1 + e^{z}) + y \log(1 + e^{-z})
 
     The second form is the one computed: each term is a softplus, evaluated without
     overflow, and nothing cancels, so a confident right answer keeps its small loss

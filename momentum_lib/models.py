@@ -182,12 +182,12 @@ def logistic_regression(
     batch_size: int | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> Objective:
-    """Logistic regression: P(y = 1) = σ(X w), trained on binary cross-entropy.
+    r"""Logistic regression: P(y = 1) = σ(X w), trained on binary cross-entropy.
 
     .. math::
 
-        Q(w) = \\frac1n \\sum_i \\bigl[\\log(1 + e^{z_i}) - y_i z_i\\bigr],\\quad z = X w,
-        \\qquad \\nabla Q(w) = \\frac1n X^\\top (\\sigma(X w) - y)
+        Q(w) = \frac1n \sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr],\quad z = X w,
+        \qquad \nabla Q(w) = \frac1n X^\top (\sigma(X w) - y)
 
     and the Hessian ∇²Q(w) = (1/n) Xᵀ D X with D = diag(σ(z_i)(1 − σ(z_i))), positive
     definite when X has independent columns: the loss is convex.

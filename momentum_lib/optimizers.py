@@ -1,12 +1,12 @@
-"""Gradient descent and gradient descent with momentum, exactly as the thread writes them.
+r"""Gradient descent and gradient descent with momentum, exactly as the thread writes them.
 
 The update of the thread (and of Wikipedia's "Stochastic gradient descent",
 section *Momentum*) is
 
 .. math::
 
-    \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
-    w \\leftarrow w + \\Delta w
+    \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w), \qquad
+    w \leftarrow w + \Delta w
 
 with α the momentum (the decay factor) and η the learning rate. With α = 0 it is
 plain gradient descent, w ← w − η∇Q(w).
@@ -80,12 +80,12 @@ def momentum_step(
     learning_rate: float,
     momentum: float,
 ) -> tuple[NDArray, NDArray]:
-    """One step of gradient descent with momentum, the thread's formula.
+    r"""One step of gradient descent with momentum, the thread's formula.
 
     .. math::
 
-        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
-        w \\leftarrow w + \\Delta w
+        \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w), \qquad
+        w \leftarrow w + \Delta w
 
     Introduced in chapter 0, "Is this formula difficult?" (three steps by hand);
     studied in chapter 3, "Momentum".
@@ -301,14 +301,14 @@ def minimize(
     loss: Loss | None = None,
     divergence_threshold: float = 1e12,
 ) -> Trajectory:
-    """Run gradient descent with momentum for ``steps`` steps and record everything.
+    r"""Run gradient descent with momentum for ``steps`` steps and record everything.
 
     Each step applies the thread's formula
 
     .. math::
 
-        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w), \\qquad
-        w \\leftarrow w + \\Delta w
+        \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w), \qquad
+        w \leftarrow w + \Delta w
 
     starting from Δw = 0, so that the first step is a plain gradient step. With
     ``nesterov=True`` the gradient is taken at the look-ahead point, in the form
@@ -316,7 +316,7 @@ def minimize(
 
     .. math::
 
-        \\Delta w \\leftarrow \\alpha\\,\\Delta w - \\eta\\,\\nabla Q(w + \\alpha\\,\\Delta w)
+        \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w + \alpha\,\Delta w)
 
     Introduced in chapter 0 (a first look) and chapter 1, "The basis" (gradient
     descent); momentum in chapter 3, Nesterov in chapter 6.

@@ -1,4 +1,4 @@
-"""Convergence theory of gradient descent and momentum on quadratics.
+r"""Convergence theory of gradient descent and momentum on quadratics.
 
 On a quadratic whose curvatures λ (the Hessian's eigenvalues) lie in [μ, L],
 each eigen-direction is an independent 1-D problem Q(w) = ½ λ w². There the
@@ -6,9 +6,9 @@ thread's update is linear in the state (w, Δw):
 
 .. math::
 
-    \\begin{pmatrix} w \\\\ \\Delta w \\end{pmatrix} \\leftarrow
-    \\begin{pmatrix} 1 - \\eta\\lambda & \\alpha \\\\ -\\eta\\lambda & \\alpha \\end{pmatrix}
-    \\begin{pmatrix} w \\\\ \\Delta w \\end{pmatrix}
+    \begin{pmatrix} w \\ \Delta w \end{pmatrix} \leftarrow
+    \begin{pmatrix} 1 - \eta\lambda & \alpha \\ -\eta\lambda & \alpha \end{pmatrix}
+    \begin{pmatrix} w \\ \Delta w \end{pmatrix}
 
 and the error shrinks per step by the spectral radius of that 2×2 matrix.
 Everything in this module follows from it. Used from chapter 3 on (critical damping,
@@ -73,12 +73,12 @@ def gradient_descent_rate(condition_number: ArrayLike) -> NDArray | float:
 
 
 def iteration_matrix(learning_rate: float, momentum: float, curvature: float) -> NDArray:
-    """The 2×2 matrix that maps (w, Δw) to the next (w, Δw) on Q(w) = ½ λ w².
+    r"""The 2×2 matrix that maps (w, Δw) to the next (w, Δw) on Q(w) = ½ λ w².
 
     .. math::
 
-        M = \\begin{pmatrix} 1 - \\eta\\lambda & \\alpha \\\\
-            -\\eta\\lambda & \\alpha \\end{pmatrix}
+        M = \begin{pmatrix} 1 - \eta\lambda & \alpha \\
+            -\eta\lambda & \alpha \end{pmatrix}
 
     Its trace is 1 + α − ηλ and its determinant is α.
     """
@@ -128,11 +128,11 @@ def is_stable(
 
 
 def critical_momentum(learning_rate: ArrayLike, curvature: ArrayLike) -> NDArray | float:
-    """Critical damping: the smallest α at which the iteration starts to oscillate.
+    r"""Critical damping: the smallest α at which the iteration starts to oscillate.
 
     .. math::
 
-        \\alpha = (1 - \\sqrt{\\eta\\lambda})^2 \\quad (\\eta\\lambda \\le 1)
+        \alpha = (1 - \sqrt{\eta\lambda})^2 \quad (\eta\lambda \le 1)
 
     There the two eigenvalues meet at z = √α = 1 − √(ηλ), the fastest
     non-oscillating convergence for this η.
@@ -150,12 +150,12 @@ def critical_momentum(learning_rate: ArrayLike, curvature: ArrayLike) -> NDArray
 def optimal_momentum_parameters(
     smallest_curvature: ArrayLike, largest_curvature: ArrayLike
 ) -> tuple[NDArray | float, NDArray | float]:
-    """The (η, α) that minimise the worst rate over curvatures in [μ, L] (Polyak's heavy ball).
+    r"""The (η, α) that minimise the worst rate over curvatures in [μ, L] (Polyak's heavy ball).
 
     .. math::
 
-        \\eta = \\Bigl(\\frac{2}{\\sqrt{\\mu} + \\sqrt{L}}\\Bigr)^2, \\qquad
-        \\alpha = \\Bigl(\\frac{\\sqrt{\\kappa} - 1}{\\sqrt{\\kappa} + 1}\\Bigr)^2
+        \eta = \Bigl(\frac{2}{\sqrt{\mu} + \sqrt{L}}\Bigr)^2, \qquad
+        \alpha = \Bigl(\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}\Bigr)^2
 
     Returns
     -------

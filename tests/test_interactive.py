@@ -206,3 +206,20 @@ def test_bad_playground_settings_are_refused() -> None:
         playground(landscape="bowl")
     with pytest.raises(ValueError, match="momentum"):
         playground(momentum=1.0)
+
+
+def test_the_widget_and_the_page_share_one_slider_table() -> None:
+    widget = playground_widget()
+    page = playground().html
+    for slider in widget.children[1:-1]:
+        # The page's slider with the same range and step exists (one table, read twice).
+        assert f'min="{slider.min}" max="{slider.max}" step="{slider.step}"' in page, slider
+
+
+def test_a_landscape_the_page_cannot_draw_is_refused(monkeypatch) -> None:
+    from momentum_lib import interactive
+    from momentum_lib.landscapes import BumpySlope
+
+    monkeypatch.setitem(interactive.PLAYGROUND_LANDSCAPES, "hill", BumpySlope())
+    with pytest.raises(TypeError, match="Quadratic and Rosenbrock"):
+        interactive._landscape_config("hill")

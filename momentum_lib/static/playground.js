@@ -2,7 +2,7 @@
 //
 //   Δw ← α·Δw − η·∇Q(w);   w ← w + Δw
 //
-// `run` mirrors momentum_lib.minimize operation for operation (tests/test_playground.py
+// `run` mirrors momentum_lib.minimize operation for operation (tests/test_interactive.py
 // checks it against momentum_lib to 1e-9); the rest draws the result as SVG.
 (function () {
   "use strict";
