@@ -10,15 +10,14 @@ if [ ! -x .venv/bin/python ]; then
     echo "creating .venv with $(python3 --version)"
     python3 -m venv .venv
 fi
+digest() { cat "$1" pyproject.toml | sha256sum | cut -d' ' -f1; }
 stamp=.venv/.momentum-requirements
-wanted=$(cat "$REQUIREMENTS" pyproject.toml | sha256sum | cut -d' ' -f1)
-# requirements-test.txt holds every pin of requirements.txt: a .venv made for the tests
-# serves the book build as it is.
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] \
-    && ! { [ "$REQUIREMENTS" = requirements.txt ] && [ "$(cat "$stamp" 2>/dev/null)" = \
-        "$(cat requirements-test.txt pyproject.toml | sha256sum | cut -d' ' -f1)" ]; }; then
+installed=$(cat "$stamp" 2>/dev/null)
+# A .venv made for the tests holds every pin of requirements.txt: it serves the book too.
+if [ "$installed" != "$(digest "$REQUIREMENTS")" ] \
+    && [ "$installed" != "$(digest requirements-test.txt)" ]; then
     echo "installing $REQUIREMENTS into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
-    echo "$wanted" > "$stamp"
+    digest "$REQUIREMENTS" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
