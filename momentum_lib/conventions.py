@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from momentum_lib import _validation as validate
-from momentum_lib.optimizers import _momentum_update
+from momentum_lib.optimizers import minimize
 
 __all__ = [
     "moving_average_sgd",
@@ -105,14 +105,17 @@ def _start(gradient: Gradient, w0: ArrayLike, steps: int, learning_rate: ArrayLi
 def thread_sgd(
     gradient: Gradient, w0: ArrayLike, *, learning_rate: ArrayLike, momentum: float, steps: int
 ) -> NDArray[np.float64]:
-    """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0."""
-    gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
-    momentum = float(validate.momentum(momentum))
-    delta_w = np.zeros_like(w)
-    for step, rate in enumerate(rates):  # the update of optimizers.momentum_step
-        w, delta_w = _momentum_update(w, delta_w, gradient(w), rate, momentum)
-        weights[step + 1] = w
-    return weights
+    """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0.
+
+    This is :func:`momentum_lib.minimize` with the rates η_t as its schedule; only an
+    overflow counts as divergence (its weights are nan from that step on).
+    """
+    rates = _schedule(learning_rate, steps)
+    run = minimize(
+        gradient, w0, learning_rate=1.0, schedule=rates, momentum=float(momentum),
+        steps=steps, divergence_threshold=np.finfo(float).max,
+    )  # fmt: skip
+    return run.weights
 
 
 def pytorch_sgd(

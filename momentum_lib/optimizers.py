@@ -297,6 +297,7 @@ def minimize(
     learning_rate: ArrayLike,
     momentum: ArrayLike = 0.0,
     nesterov: bool = False,
+    schedule: Callable[[int], float] | ArrayLike | None = None,
     steps: int,
     loss: Loss | None = None,
     divergence_threshold: float = 1e12,
@@ -335,6 +336,10 @@ def minimize(
         α in [0, 1); 0 is plain gradient descent.
     nesterov : bool, default False
         Take the gradient at the look-ahead point w + αΔw.
+    schedule : callable or array_like, optional
+        A learning-rate schedule: step t (counted from 0) uses η·s(t) instead of η,
+        with s a function of t or an array of ``steps`` factors (chapter 6 changes η
+        in the middle of a run). ``Trajectory.learning_rate`` stays the base η.
     steps : int
         The number of steps, >= 0.
     loss : callable, optional
@@ -353,7 +358,9 @@ def minimize(
     ------
     ValueError
         If η ≤ 0, α outside [0, 1), ``steps`` < 0, w0 not finite or shapes do not
-        broadcast, or ``gradient`` returns the wrong shape or a non-finite value at w0.
+        broadcast, a schedule factor is not positive and finite (or an array schedule
+        does not have ``steps`` entries), or ``gradient`` returns the wrong shape or a
+        non-finite value at w0.
     TypeError
         If ``gradient`` or ``loss`` is not callable, or ``steps`` is not an integer.
 
@@ -372,97 +379,157 @@ def minimize(
     >>> bool(run.losses[-1] < 1e-12), run.diverged
     (True, False)
     """
-    validate.callable_(gradient, "gradient")
-    if loss is not None:
-        validate.callable_(loss, "loss")
-    steps = validate.steps(steps)
-    learning_rate = validate.learning_rate(learning_rate)
-    momentum = validate.momentum(momentum)
-    threshold = float(validate.positive(divergence_threshold, "divergence_threshold"))
-    w0 = validate.finite_array("w0", w0)
-    if w0.ndim == 0:
-        raise ValueError(
-            "w0 must have at least one axis (the weights), got a scalar: write [w0] for one weight"
-        )
-    try:
-        batch = np.broadcast_shapes(w0.shape[:-1], learning_rate.shape, momentum.shape)
-    except ValueError as error:
-        raise ValueError(
-            "learning_rate and momentum must broadcast against the batch axes of w0, got "
-            f"w0.shape = {w0.shape}, learning_rate.shape = {learning_rate.shape}, "
-            f"momentum.shape = {momentum.shape}"
-        ) from error
-    shape = (*batch, w0.shape[-1])
-    eta = np.broadcast_to(learning_rate, batch)[..., None]
-    alpha = np.broadcast_to(momentum, batch)[..., None]
+    run = _Run.prepare(
+        gradient, w0, learning_rate, momentum, schedule, steps, loss, divergence_threshold
+    )
+    _iterate(run, gradient, loss, nesterov)
+    return run.trajectory()
 
-    w = np.array(np.broadcast_to(w0, shape))
+
+@dataclass
+class _Run:
+    """The checked inputs of :func:`minimize`, broadcast to one batch, and its records."""
+
+    w0: NDArray[np.float64]  # shape (*B, d)
+    eta: NDArray[np.float64]  # η, shape B
+    alpha: NDArray[np.float64]  # α, shape B
+    factors: NDArray[np.float64]  # the schedule's s(t), shape (steps,)
+    threshold: float
+    weights: NDArray[np.float64]  # shape (steps + 1, *B, d)
+    gradient_terms: NDArray[np.float64]  # shape (steps, *B, d)
+    losses: NDArray[np.float64] | None  # shape (steps + 1, *B)
+    diverged_at: NDArray[np.int64]  # shape B, -1 until a configuration diverges
+
+    @classmethod
+    def prepare(cls, gradient, w0, learning_rate, momentum, schedule, steps, loss, threshold):
+        validate.callable_(gradient, "gradient")
+        if loss is not None:
+            validate.callable_(loss, "loss")
+        steps = validate.steps(steps)
+        learning_rate = validate.learning_rate(learning_rate)
+        momentum = validate.momentum(momentum)
+        threshold = float(validate.positive(threshold, "divergence_threshold"))
+        w0 = validate.finite_array("w0", w0)
+        if w0.ndim == 0:
+            raise ValueError(
+                "w0 must have at least one axis (the weights), got a scalar: "
+                "write [w0] for one weight"
+            )
+        try:
+            batch = np.broadcast_shapes(w0.shape[:-1], learning_rate.shape, momentum.shape)
+        except ValueError as error:
+            raise ValueError(
+                "learning_rate and momentum must broadcast against the batch axes of w0, got "
+                f"w0.shape = {w0.shape}, learning_rate.shape = {learning_rate.shape}, "
+                f"momentum.shape = {momentum.shape}"
+            ) from error
+        shape = (*batch, w0.shape[-1])
+        return cls(
+            w0=np.array(np.broadcast_to(w0, shape)),
+            eta=np.array(np.broadcast_to(learning_rate, batch)),
+            alpha=np.array(np.broadcast_to(momentum, batch)),
+            factors=_schedule_factors(schedule, steps),
+            threshold=threshold,
+            weights=np.empty((steps + 1, *shape)),
+            gradient_terms=np.empty((steps, *shape)),
+            losses=None if loss is None else np.empty((steps + 1, *batch)),
+            diverged_at=np.full(batch, -1, dtype=np.int64),
+        )
+
+    def trajectory(self) -> Trajectory:
+        """The records as a :class:`Trajectory`, diverged runs blanked from their step on."""
+        _blank_diverged(self.weights, self.gradient_terms, self.losses, self.diverged_at)
+        diverged = self.diverged_at >= 0
+        diverged_at = self.diverged_at
+        if diverged_at.ndim == 0:
+            diverged, diverged_at = bool(diverged), int(diverged_at)
+        return Trajectory(
+            self.weights,
+            self.gradient_terms,
+            self.losses,
+            diverged=diverged,
+            diverged_at=diverged_at,
+            learning_rate=self.eta,
+            momentum=self.alpha,
+        )
+
+
+def _schedule_factors(schedule, steps: int) -> NDArray[np.float64]:
+    """The factors s(0), …, s(steps − 1) on η: all 1 without a schedule."""
+    if schedule is None:
+        return np.ones(steps)
+    if callable(schedule):
+        factors = np.array([float(schedule(step)) for step in range(steps)])
+    else:
+        factors = validate.finite_array("schedule", schedule)
+        if factors.shape != (steps,):
+            raise ValueError(
+                f"schedule must be a function of the step or hold one factor per step, "
+                f"shape ({steps},), got shape {factors.shape}"
+            )
+    if not np.all(np.isfinite(factors) & (factors > 0)):
+        raise ValueError("schedule must give positive, finite factors on η at every step")
+    return factors
+
+
+def _iterate(run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool) -> None:
+    """The thread's update, step after step, for every configuration of the batch at once.
+
+    A configuration that diverges is flagged at its first bad step and frozen at w0 (its
+    η and α set to 0), so that the batch stays finite and the loop needs no masking.
+    """
+    batch = run.eta.shape
+    eta, alpha = run.eta[..., None].copy(), run.alpha[..., None].copy()  # shape (*B, 1)
+    w, delta_w = run.w0.copy(), np.zeros_like(run.w0)
     # The first step's gradient (Δw = 0, so also at the look-ahead point), checked and
     # used: a stochastic gradient draws each minibatch for a step, none to waste.
     step_gradient = validate.gradient_at_start(gradient, w)
-
-    minus_eta = -np.broadcast_to(eta, shape)
-    alpha_full = np.array(np.broadcast_to(alpha, shape))
-    weights = np.empty((steps + 1, *shape))
-    gradient_terms = np.empty((steps, *shape))
-    losses = None if loss is None else np.empty((steps + 1, *batch))
-    weights[0] = w
-    delta_w = np.zeros(shape)
-    momentum_term = np.zeros(shape)
-    diverged_at = np.full(batch, -1, dtype=np.int64)
-
-    # A run that diverges is flagged at its first bad step and frozen at w0 (its η
-    # and α set to 0), so that the batch stays finite and the loop needs no
-    # masking; its rows from that step on are overwritten with nan after the loop.
+    run.weights[0] = w
     with np.errstate(all="ignore"):
-        if losses is not None:
-            losses[0] = _loss_values(loss, w, batch)
-        for step in range(steps):
-            np.multiply(alpha_full, delta_w, out=momentum_term)
-            where = w + momentum_term if nesterov else w
-            gradient_term = gradient_terms[step]
+        if loss is not None:
+            run.losses[0] = _loss_values(loss, w, batch)
+        for step, factor in enumerate(run.factors):
+            momentum_term = alpha * delta_w  # α·Δw
             if step > 0:
-                step_gradient = gradient(where)
-            np.multiply(minus_eta, step_gradient, out=gradient_term)
-            np.add(momentum_term, gradient_term, out=delta_w)
-            w = np.add(w, delta_w, out=weights[step + 1])
-            if losses is not None:
-                losses[step + 1] = _loss_values(loss, w, batch)
-            # Two reductions find whether anything is nan, inf or beyond the threshold
-            # (nan fails every comparison); only then is the batch searched row by row.
-            if not _within(w, threshold) or (
-                losses is not None and not _within(losses[step + 1], threshold)
-            ):
-                rows = _rows_beyond(w, threshold)
-                if losses is not None:
-                    rows |= ~(np.abs(losses[step + 1]) <= threshold)
-                diverged_at[rows & (diverged_at < 0)] = step + 1
-                w[rows] = weights[0][rows]
-                delta_w[rows] = minus_eta[rows] = alpha_full[rows] = 0.0
-                if (diverged_at >= 0).all():
+                step_gradient = gradient(w + momentum_term if nesterov else w)
+            gradient_term = run.gradient_terms[step] = -(factor * eta) * step_gradient  # −η∇Q
+            delta_w = momentum_term + gradient_term  # Δw ← α·Δw − η·∇Q(w)
+            w = run.weights[step + 1] = w + delta_w  # w ← w + Δw
+            if loss is not None:
+                run.losses[step + 1] = _loss_values(loss, w, batch)
+            bad = _diverging(w, None if loss is None else run.losses[step + 1], run.threshold)
+            if bad is not None:
+                run.diverged_at[bad & (run.diverged_at < 0)] = step + 1
+                w[bad], delta_w[bad], eta[bad], alpha[bad] = run.w0[bad], 0.0, 0.0, 0.0
+                if (run.diverged_at >= 0).all():
                     break
 
-    diverged = diverged_at >= 0
-    runs = int(np.prod(batch))  # the batch, flattened: one column per configuration
-    flat_weights = weights.reshape(steps + 1, runs, shape[-1])
-    flat_terms = gradient_terms.reshape(steps, runs, shape[-1])
-    flat_losses = None if losses is None else losses.reshape(steps + 1, runs)
-    for run in np.flatnonzero(diverged):
+
+def _diverging(w: NDArray, losses: NDArray | None, threshold: float) -> NDArray | None:
+    """The configurations beyond the threshold (or nan) at this step; None if there are none.
+
+    Two reductions find whether anything is wrong (nan fails every comparison); only then
+    is the batch searched row by row.
+    """
+    if _within(w, threshold) and (losses is None or _within(losses, threshold)):
+        return None
+    rows = _rows_beyond(w, threshold)
+    if losses is not None:
+        rows |= ~(np.abs(losses) <= threshold)
+    return rows
+
+
+def _blank_diverged(weights, gradient_terms, losses, diverged_at) -> None:
+    """Overwrite each diverged configuration's records with nan from its step on."""
+    runs = diverged_at.size  # the batch, flattened: one column per configuration
+    flat_weights = weights.reshape(weights.shape[0], runs, weights.shape[-1])
+    flat_terms = gradient_terms.reshape(gradient_terms.shape[0], runs, weights.shape[-1])
+    flat_losses = None if losses is None else losses.reshape(losses.shape[0], runs)
+    for run in np.flatnonzero(diverged_at >= 0):
         step = diverged_at.flat[run]
         flat_weights[step:, run] = flat_terms[step - 1 :, run] = np.nan
         if flat_losses is not None:
             flat_losses[step:, run] = np.nan
-    if batch == ():
-        diverged, diverged_at = bool(diverged), int(diverged_at)
-    return Trajectory(
-        weights,
-        gradient_terms,
-        losses,
-        diverged=diverged,
-        diverged_at=diverged_at,
-        learning_rate=eta[..., 0],
-        momentum=alpha[..., 0],
-    )
 
 
 def _rows_beyond(w: NDArray, threshold: float) -> NDArray[np.bool_]:

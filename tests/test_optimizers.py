@@ -509,3 +509,50 @@ def test_zero_steps_records_only_the_start():
     run = minimize(nonlinear_gradient, [1.0, 2.0], learning_rate=0.1, momentum=0.5, steps=0)
     np.testing.assert_array_equal(run.weights, [[1.0, 2.0]])
     assert run.updates.shape == (0, 2)
+
+
+# ---------------------------------------------------------------------------
+# Learning-rate schedules
+# ---------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    eta=st.floats(0.01, 0.5),
+    alpha=st.floats(0.0, 0.95),
+    factors=st.lists(st.floats(0.1, 3.0), min_size=1, max_size=30),
+)
+def test_a_schedule_scales_eta_step_by_step(eta, alpha, factors):
+    bowl = Quadratic([1.0, 4.0])
+    w0 = np.array([1.5, -0.5])
+    steps = len(factors)
+    # The recurrence written out, with η_t = η·s(t).
+    w, delta_w, expected = w0.copy(), np.zeros(2), [w0.copy()]
+    for factor in factors:
+        delta_w = alpha * delta_w - eta * factor * bowl.gradient(w)
+        w = w + delta_w
+        expected.append(w)
+    by_array = minimize(bowl.gradient, w0, learning_rate=eta, momentum=alpha,
+                        schedule=factors, steps=steps)  # fmt: skip
+    by_function = minimize(bowl.gradient, w0, learning_rate=eta, momentum=alpha,
+                           schedule=lambda t: factors[t], steps=steps)  # fmt: skip
+    np.testing.assert_allclose(by_array.weights, expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(by_function.weights, by_array.weights)
+    constant = minimize(bowl.gradient, w0, learning_rate=eta, momentum=alpha,
+                        schedule=np.ones(steps), steps=steps)  # fmt: skip
+    plain = minimize(bowl.gradient, w0, learning_rate=eta, momentum=alpha, steps=steps)
+    np.testing.assert_array_equal(constant.weights, plain.weights)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ([1.0, 1.0], r"one factor per step, shape \(3,\), got shape \(2,\)"),
+        ([1.0, 0.0, 1.0], "positive, finite factors"),
+        (lambda t: -1.0, "positive, finite factors"),
+        ([1.0, np.nan, 1.0], "schedule must be finite"),
+    ],
+)
+def test_bad_schedules_are_refused(schedule, message):
+    with pytest.raises(ValueError, match=message):
+        minimize(lambda w: w, [1.0], learning_rate=0.1, schedule=schedule, steps=3)
