@@ -22,7 +22,13 @@ from numpy.typing import ArrayLike, NDArray
 from momentum_lib import _validation as validate
 from momentum_lib import losses
 
-__all__ = ["Objective", "design_matrix", "linear_regression", "logistic_regression"]
+__all__ = [
+    "Objective",
+    "design_matrix",
+    "linear_regression",
+    "logistic_regression",
+    "minibatch_noise_trace",
+]
 
 REGRESSION_LOSSES = ("mse", "mae", "huber")
 
@@ -215,3 +221,57 @@ def logistic_regression(
         features, labels, losses._bce_logits, losses._bce_logits_gradient, batch_size, seed,
         curvature,
     )  # fmt: skip
+
+
+def minibatch_noise_trace(per_example_gradients: ArrayLike, batch_size: int) -> float:
+    r"""tr Σ_B: how far a minibatch gradient strays from the full gradient, on average.
+
+        .. math::
+
+            \operatorname{tr}\Sigma_B
+            = \mathbb E\,\lVert
+    abla Q_B(w) -
+    abla Q(w)
+    Vert^2
+            = rac{s^2}{B}\,rac{n - B}{n - 1},
+            \qquad s^2 = rac1n \sum_i \lVert
+    abla Q_i(w) -
+    abla Q(w)
+    Vert^2
+
+        for a minibatch of B of the n examples drawn without replacement (as
+        :func:`linear_regression` draws them), where ∇Q_i is example i's gradient and ∇Q
+        their mean. The factor (n − B)/(n − 1) makes the noise vanish for the full batch.
+        Introduced in chapter 8, "Stochastic gradients", where it predicts the loss floor.
+
+        Parameters
+        ----------
+        per_example_gradients : array_like, shape (n, d)
+            ∇Q_i(w) for each example i at one w.
+        batch_size : int
+            B, in [1, n].
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> g = [[1.0], [-1.0]]  # two examples whose gradients cancel
+        >>> minibatch_noise_trace(g, 1), minibatch_noise_trace(g, 2)
+        (1.0, 0.0)
+    """
+    gradients = validate.finite_array("per_example_gradients", per_example_gradients)
+    if gradients.ndim != 2 or gradients.shape[0] < 2:
+        raise ValueError(
+            "per_example_gradients must be 2-D (examples × weights) with at least 2 "
+            f"examples, got shape {gradients.shape}"
+        )
+    n = gradients.shape[0]
+    batch_size = validate.steps(batch_size, "batch_size")
+    if not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch_size must lie in [1, {n}] (the number of examples), got {batch_size}"
+        )
+    spread = np.mean(np.sum((gradients - gradients.mean(axis=0)) ** 2, axis=1))
+    return float(spread / batch_size * (n - batch_size) / (n - 1))

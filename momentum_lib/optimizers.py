@@ -244,6 +244,24 @@ class Trajectory:
         """The weights after the last step (``nan`` where the run diverged)."""
         return self.weights[-1]
 
+    def mean_loss(self, first: int, last: int) -> float | NDArray[np.float64]:
+        """The mean of Q(w_t) over the steps ``first`` to ``last`` (both included).
+
+        Introduced in chapter 8, "Stochastic gradients": a noisy run hovers around its
+        loss floor, and the mean over the end of the run measures it. ``inf`` for a
+        configuration that diverged (it has no floor).
+        """
+        if self.losses is None:
+            raise ValueError("mean_loss needs the losses: pass loss= to minimize")
+        steps = self.losses.shape[0] - 1
+        if not 0 <= first <= last <= steps:
+            raise ValueError(
+                f"mean_loss needs 0 <= first <= last <= {steps} (the steps), "
+                f"got first = {first}, last = {last}"
+            )
+        mean = np.where(self.diverged, np.inf, self.losses[first : last + 1].mean(axis=0))
+        return float(mean) if mean.ndim == 0 else mean
+
     def _inside(self, tolerance: float, minimizer: ArrayLike | None) -> NDArray[np.bool_]:
         """Whether each row is within tolerance: Q(w_t) ≤ tol, or ‖w_t − w*‖ ≤ tol."""
         if minimizer is None:

@@ -6,6 +6,7 @@ central difference written here and against a gradient known in closed form.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -17,7 +18,12 @@ from hypothesis import strategies as st
 from momentum_lib import losses, minimize, theory
 from momentum_lib.datasets import load_diabetes, standardize
 from momentum_lib.gradient_check import finite_difference_gradient, gradient_error
-from momentum_lib.models import design_matrix, linear_regression, logistic_regression
+from momentum_lib.models import (
+    design_matrix,
+    linear_regression,
+    logistic_regression,
+    minibatch_noise_trace,
+)
 
 SETTINGS = settings(max_examples=50, deadline=None)
 
@@ -401,3 +407,24 @@ def test_minibatches_are_reproducible_from_the_seed():
     a = linear_regression(X, y, batch_size=5, seed=7).gradient
     b = linear_regression(X, y, batch_size=5, seed=8).gradient
     assert not np.array_equal([a(w) for _ in range(5)], [b(w) for _ in range(5)])
+
+
+# ---------------------------------------------------------------------------
+# minibatch_noise_trace against every minibatch, enumerated
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 5, 6])
+def test_noise_trace_is_the_mean_over_all_minibatches(batch_size):
+    gradients = np.random.default_rng(4).normal(size=(6, 3))
+    full = gradients.mean(axis=0)
+    batches = itertools.combinations(range(6), batch_size)  # each equally likely
+    expected = np.mean([np.sum((gradients[list(b)].mean(axis=0) - full) ** 2) for b in batches])
+    assert minibatch_noise_trace(gradients, batch_size) == pytest.approx(expected, rel=1e-12)
+
+
+def test_noise_trace_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"batch_size must lie in \[1, 3\]"):
+        minibatch_noise_trace(np.ones((3, 2)), 4)
+    with pytest.raises(ValueError, match="2-D"):
+        minibatch_noise_trace(np.ones(3), 1)

@@ -556,3 +556,16 @@ def test_a_schedule_scales_eta_step_by_step(eta, alpha, factors):
 def test_bad_schedules_are_refused(schedule, message):
     with pytest.raises(ValueError, match=message):
         minimize(lambda w: w, [1.0], learning_rate=0.1, schedule=schedule, steps=3)
+
+
+def test_mean_loss_averages_the_recorded_losses_and_marks_divergence():
+    bowl = Quadratic([1.0, 3.0])
+    grid = minimize(bowl.gradient, [1.0, 1.0], learning_rate=[0.1, 1.2], steps=40,
+                    loss=bowl.loss, divergence_threshold=1e6)  # fmt: skip
+    by_hand = np.mean([bowl.loss(w) for w in grid[0].weights[10:21]])
+    assert grid[0].mean_loss(10, 20) == pytest.approx(by_hand, rel=1e-12)
+    np.testing.assert_array_equal(grid.mean_loss(10, 20), [grid[0].mean_loss(10, 20), np.inf])
+    with pytest.raises(ValueError, match="0 <= first <= last <= 40"):
+        grid.mean_loss(30, 50)
+    with pytest.raises(ValueError, match="pass loss="):
+        minimize(bowl.gradient, [1.0, 1.0], learning_rate=0.1, steps=3).mean_loss(0, 1)

@@ -263,3 +263,34 @@ def test_averaging_horizon_is_the_steady_state_step_on_a_constant_slope(alpha, e
     steady = run.updates[-1, 0]
     assert steady == pytest.approx(-eta * c * theory.averaging_horizon(alpha), rel=1e-9, abs=1e-12)
     assert steady == pytest.approx(-eta * c / (1 - alpha), rel=1e-9, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# measured_rate: the rate read off a path, against the 2×2 theory
+# ---------------------------------------------------------------------------
+
+
+@given(rho=st.floats(0.2, 0.999), scale=st.floats(1e-3, 1e3))  # 0.2^300 ≈ 1e-210: no underflow
+def test_measured_rate_of_a_geometric_sequence_is_its_ratio(rho, scale):
+    d = scale * rho ** np.arange(301)
+    assert abs(theory.measured_rate(d, 100, 300) - rho) <= 1e-10
+
+
+@pytest.mark.parametrize(("eta", "alpha"), [(0.1, 0.0), (0.5, 0.5), (1.5, 0.8), (0.05, 0.9)])
+def test_measured_rate_of_a_momentum_run_is_the_spectral_radius(eta, alpha):
+    # Q(w) = ½ w² (λ = 1): the envelope of |w_t| shrinks by the spectral radius.
+    run = minimize(lambda w: w, [1.0], learning_rate=eta, momentum=alpha, steps=600)
+    measured = theory.measured_rate(run.weights[:, 0], 200, 600, window=60)
+    assert measured == pytest.approx(theory.spectral_radius(eta, alpha, 1.0), rel=2e-3)
+
+
+def test_measured_rate_in_a_batch_and_its_blanks():
+    d = np.stack([0.5 ** np.arange(101), np.zeros(101), np.full(101, np.nan)], axis=1)
+    rate = theory.measured_rate(d, 20, 100, window=10)
+    assert rate[0] == pytest.approx(0.5, rel=1e-12)
+    assert np.isnan(rate[1]) and np.isnan(rate[2])
+
+
+def test_measured_rate_refuses_windows_outside_the_run():
+    with pytest.raises(ValueError, match="window <= early < late"):
+        theory.measured_rate(np.ones(50), 60, 40)
