@@ -7,7 +7,8 @@ The thread's formula for gradient descent with momentum,
 (η the learning rate, α the momentum or decay factor), with the losses,
 landscapes, theory and plots that the book's chapters use. Modules:
 
-- :mod:`momentum_lib.optimizers`: the update and :func:`minimize` (chapters 2–4)
+- :mod:`momentum_lib.optimizers`: the update and
+  :func:`~momentum_lib.optimizers.minimize` (chapters 2–4)
 - :mod:`momentum_lib.losses`: MSE, MAE, Huber, binary cross-entropy (chapters 2, 5)
 - :mod:`momentum_lib.models`: linear and logistic regression as Q(w), ∇Q(w) (chapter 1)
 - :mod:`momentum_lib.landscapes`: test landscapes with gradients (chapter 3)

@@ -107,7 +107,7 @@ def thread_sgd(
 ) -> NDArray[np.float64]:
     """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0.
 
-    This is :func:`momentum_lib.minimize` with the rates η_t as its schedule; only an
+    This is :func:`~momentum_lib.optimizers.minimize` with the rates η_t as its schedule; only an
     overflow counts as divergence (its weights are nan from that step on).
     """
     rates = _schedule(learning_rate, steps)

@@ -26,7 +26,7 @@ def finite_difference_gradient(
         \frac{\partial Q}{\partial w_i} \approx
         \frac{Q(w + h e_i) - Q(w - h e_i)}{2h}
 
-    Its error is O(h²) for a smooth Q (plus rounding, about ε·|Q|/h).
+    Its error is O(h²) for a smooth Q (plus rounding, about ε·abs(Q)/h).
 
     Parameters
     ----------

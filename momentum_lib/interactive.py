@@ -2,13 +2,13 @@
 
 - :func:`playground`: sliders for η, α and the starting point; the trajectory on a
   2-D landscape and the loss curve change at once. The update runs in the page, in
-  a small script that mirrors :func:`momentum_lib.minimize` step for step (tested
+  a small script that mirrors :func:`~momentum_lib.optimizers.minimize` step for step (tested
   against it to 1e-9).
 - :func:`playground_widget`: the same playground as live ipywidgets, drawn by
-  matplotlib with :func:`momentum_lib.minimize` itself, for a running kernel.
+  matplotlib with :func:`~momentum_lib.optimizers.minimize` itself, for a running kernel.
 - :func:`rolling_ball`: the thread's illustration, animated: balls rolling on a 1-D
   landscape with play, pause and step buttons. The positions are computed here by
-  :func:`momentum_lib.minimize` and embedded as data; the page's script only plays them.
+  :func:`~momentum_lib.optimizers.minimize` and embedded as data; the page's script only plays them.
 
 Each returns an object that Jupyter (and so the book's pages) displays as HTML, with
 its script inline, so that nothing is fetched from anywhere. Introduced in
@@ -43,7 +43,7 @@ PLAYGROUND_LANDSCAPES = {
     "valley": Quadratic([1.0, 10.0]),
     "rosenbrock": Rosenbrock(1.0, 100.0),
 }
-"""The playground's landscapes: an ill-conditioned valley (κ = 10) and Rosenbrock's banana."""
+"""The playground's landscapes, an ill-conditioned valley (κ = 10) and Rosenbrock's banana."""
 
 PLAYGROUND_STEPS = 500
 PLAYGROUND_TOLERANCE = 1e-6
@@ -229,7 +229,7 @@ def playground_widget(
     """The playground as live ipywidgets, for a notebook with a running kernel.
 
     Introduced in chapter 9, "Playground". Each move of a slider runs
-    :func:`momentum_lib.minimize` and redraws the contours with the path and the
+    :func:`~momentum_lib.optimizers.minimize` and redraws the contours with the path and the
     loss curve with matplotlib. Needs ``ipywidgets`` (in requirements.txt).
     """
     import ipywidgets as widgets
@@ -279,7 +279,7 @@ def rolling_ball(
     """The ball rolling down a 1-D landscape, one ball per run, with play, pause and step.
 
     Introduced in chapter 3, "Momentum". The positions come from
-    :func:`momentum_lib.minimize`, one vectorized call for all runs; the page
+    :func:`~momentum_lib.optimizers.minimize`, one vectorized call for all runs; the page
     only plays them (about 25 frames a second), so the animation costs a few
     kilobytes of numbers, not a video.
 

@@ -2,7 +2,7 @@
 
 Each landscape has ``loss(w)`` and ``gradient(w)`` that accept weights of shape
 ``(..., d)`` (any leading batch axes) and return shapes ``(...)`` and
-``(..., d)``, so that :func:`momentum_lib.minimize` can run a whole grid of
+``(..., d)``, so that :func:`~momentum_lib.optimizers.minimize` can run a whole grid of
 configurations on them at once.
 """
 
@@ -28,7 +28,7 @@ class BumpySlope:
 
     The log-cosh term is a valley whose walls have slope at most s; the cosine
     adds ripples of height 2A. Where the ripples are steeper than the valley
-    (A·k > s·|tanh w|) they make small local minima, about every 2π/k. The deep,
+    (A·k > s·abs(tanh w)) they make small local minima, about every 2π/k. The deep,
     global minimum is w = 0, where Q = 0. This is the thread's hill on which a
     ball with momentum rolls over the small dips that stop plain gradient descent.
 

@@ -36,7 +36,7 @@ PROBABILITY_EPSILON = 1e-12
 
 
 def sigmoid(logits: ArrayLike) -> NDArray[np.float64]:
-    """σ(z) = 1/(1 + e^(−z)), computed without overflow for large |z|."""
+    """σ(z) = 1/(1 + e^(−z)), computed without overflow for large abs(z)."""
     z = np.asarray(logits, dtype=float)
     return np.exp(-np.logaddexp(0.0, -z))
 
@@ -54,7 +54,7 @@ def mean_squared_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> N
 
 
 def mean_absolute_error(predictions: ArrayLike, targets: ArrayLike) -> NDArray | float:
-    """MAE = (1/n) Σ |ŷ − y|."""
+    """MAE = (1/n) Σ abs(ŷ − y)."""
     predictions, targets = validate.same_shape(predictions, targets)
     return _mae(predictions, targets)
 

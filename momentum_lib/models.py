@@ -3,7 +3,7 @@
 A model here is linear in its weights: the prediction for the samples X is
 ŷ = X w (a column of ones in X gives an intercept, see :func:`design_matrix`).
 ``loss`` and ``gradient`` accept weights of shape ``(..., d)`` (any batch axes),
-so that :func:`momentum_lib.minimize` can train a whole grid of settings at once.
+so that :func:`~momentum_lib.optimizers.minimize` can train a whole grid of settings at once.
 
 With ``batch_size`` set, ``gradient`` is a *stochastic* gradient: each call
 draws a fresh minibatch (without replacement, from a generator seeded by
@@ -226,40 +226,34 @@ def logistic_regression(
 def minibatch_noise_trace(per_example_gradients: ArrayLike, batch_size: int) -> float:
     r"""tr Σ_B: how far a minibatch gradient strays from the full gradient, on average.
 
-        .. math::
+    .. math::
 
-            \operatorname{tr}\Sigma_B
-            = \mathbb E\,\lVert
-    abla Q_B(w) -
-    abla Q(w)
-    Vert^2
-            = rac{s^2}{B}\,rac{n - B}{n - 1},
-            \qquad s^2 = rac1n \sum_i \lVert
-    abla Q_i(w) -
-    abla Q(w)
-    Vert^2
+        \operatorname{tr}\Sigma_B
+        = \mathbb E\,\lVert \nabla Q_B(w) - \nabla Q(w) \rVert^2
+        = \frac{s^2}{B}\,\frac{n - B}{n - 1},
+        \qquad s^2 = \frac1n \sum_i \lVert \nabla Q_i(w) - \nabla Q(w) \rVert^2
 
-        for a minibatch of B of the n examples drawn without replacement (as
-        :func:`linear_regression` draws them), where ∇Q_i is example i's gradient and ∇Q
-        their mean. The factor (n − B)/(n − 1) makes the noise vanish for the full batch.
-        Introduced in chapter 8, "Stochastic gradients", where it predicts the loss floor.
+    for a minibatch of B of the n examples drawn without replacement (as
+    :func:`linear_regression` draws them), where ∇Q_i is example i's gradient and ∇Q
+    their mean. The factor (n − B)/(n − 1) makes the noise vanish for the full batch.
+    Introduced in chapter 8, "Stochastic gradients", where it predicts the loss floor.
 
-        Parameters
-        ----------
-        per_example_gradients : array_like, shape (n, d)
-            ∇Q_i(w) for each example i at one w.
-        batch_size : int
-            B, in [1, n].
+    Parameters
+    ----------
+    per_example_gradients : array_like, shape (n, d)
+        ∇Q_i(w) for each example i at one w.
+    batch_size : int
+        B, in [1, n].
 
-        Returns
-        -------
-        float
+    Returns
+    -------
+    float
 
-        Examples
-        --------
-        >>> g = [[1.0], [-1.0]]  # two examples whose gradients cancel
-        >>> minibatch_noise_trace(g, 1), minibatch_noise_trace(g, 2)
-        (1.0, 0.0)
+    Examples
+    --------
+    >>> g = [[1.0], [-1.0]]  # two examples whose gradients cancel
+    >>> minibatch_noise_trace(g, 1), minibatch_noise_trace(g, 2)
+    (1.0, 0.0)
     """
     gradients = validate.finite_array("per_example_gradients", per_example_gradients)
     if gradients.ndim != 2 or gradients.shape[0] < 2:

@@ -150,27 +150,6 @@ class Trajectory:
     the number of weights. A configuration that diverged stops: its rows from
     the step of divergence on are ``nan``.
 
-    Attributes
-    ----------
-    weights : numpy.ndarray, shape (steps + 1, *B, d)
-        w after each step; ``weights[0]`` is w0.
-    updates : numpy.ndarray, shape (steps, *B, d)
-        Δw of each step, so that ``weights[t + 1] = weights[t] + updates[t]``.
-    gradient_terms : numpy.ndarray, shape (steps, *B, d)
-        −η·∇Q(w) of each step (with Nesterov, ∇Q at the look-ahead point).
-    momentum_terms : numpy.ndarray, shape (steps, *B, d)
-        α·Δw of the previous step, so that ``updates = momentum_terms + gradient_terms``.
-    losses : numpy.ndarray or None, shape (steps + 1, *B)
-        Q(w) at each row of ``weights``, when a loss was given.
-    diverged : bool or numpy.ndarray of bool, shape B
-        Whether the configuration diverged.
-    diverged_at : int or numpy.ndarray of int, shape B
-        The step at which it diverged (the first step whose weights or loss were
-        not finite or exceeded the threshold); -1 where it did not diverge, the
-        same sentinel as :meth:`steps_to_reach` and :meth:`steps_to_settle`.
-    learning_rate, momentum : numpy.ndarray
-        η and α, broadcast to the batch shape.
-
     Indexing picks configurations out of a batch: ``run[i]`` (or ``run[i, j]`` for
     a grid) is the :class:`Trajectory` of that configuration, equal to the run
     :func:`minimize` makes with its η and α alone; slices keep a smaller batch.
@@ -182,6 +161,32 @@ class Trajectory:
     [1.0, 0.5, 0.25, 0.125]
     >>> runs[1].weights[:, 0].tolist()
     [1.0, -1.5, 2.25, -3.375]
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        w after each step, shape ``(steps + 1, *B, d)``; ``weights[0]`` is w0.
+    updates : numpy.ndarray
+        Δw of each step, shape ``(steps, *B, d)``, so that
+        ``weights[t + 1] = weights[t] + updates[t]``.
+    gradient_terms : numpy.ndarray
+        −η·∇Q(w) of each step, shape ``(steps, *B, d)`` (with Nesterov, ∇Q at the
+        look-ahead point).
+    momentum_terms : numpy.ndarray
+        α·Δw of the previous step, shape ``(steps, *B, d)``, so that
+        ``updates = momentum_terms + gradient_terms``.
+    losses : numpy.ndarray or None
+        Q(w) at each row of ``weights``, shape ``(steps + 1, *B)``, when a loss was given.
+    diverged : bool or numpy.ndarray
+        Whether the configuration diverged (booleans of shape ``B`` for a batch).
+    diverged_at : int or numpy.ndarray
+        The step at which it diverged (the first step whose weights or loss were
+        not finite or exceeded the threshold); -1 where it did not diverge, the
+        same sentinel as :meth:`steps_to_reach` and :meth:`steps_to_settle`.
+    learning_rate : numpy.ndarray
+        η, broadcast to the batch shape (the base η when a schedule was used).
+    momentum : numpy.ndarray
+        α, broadcast to the batch shape.
     """
 
     weights: NDArray[np.float64]
@@ -225,7 +230,7 @@ class Trajectory:
 
     @cached_property
     def updates(self) -> NDArray[np.float64]:
-        """Δw of each step, shape (steps, *B, d): Δw_t = α·Δw_(t−1) − η·∇Q, from Δw = 0."""
+        """Δw of each step, shape ``(steps, *B, d)``; Δw_t = α·Δw_(t−1) − η·∇Q from Δw = 0."""
         updates = np.empty_like(self.gradient_terms)
         previous = np.zeros(self.gradient_terms.shape[1:])
         alpha = self.momentum[..., None]
@@ -235,7 +240,7 @@ class Trajectory:
 
     @cached_property
     def momentum_terms(self) -> NDArray[np.float64]:
-        """α·Δw of the previous step, shape (steps, *B, d); zero at the first step."""
+        """α·Δw of the previous step, shape ``(steps, *B, d)``; zero at the first step."""
         previous = np.concatenate([np.zeros_like(self.updates[:1]), self.updates[:-1]])
         return self.momentum[..., None] * previous
 

@@ -44,7 +44,7 @@ BOOK_STYLE = {
     "font.size": 11,
     "legend.frameon": False,
 }
-"""The book's matplotlib settings: small PNGs that read well at the page's width."""
+"""The book's matplotlib settings, for small PNGs that read well at the page's width."""
 
 PALETTE = {
     "gradient descent": "#1f77b4",
@@ -52,7 +52,7 @@ PALETTE = {
     "Nesterov": "#2ca02c",
     "minimum": "#000000",
 }
-"""The book's one palette: each method (and the minimum) has one colour in every figure,
+"""The book's one palette. Each method (and the minimum) has one colour in every figure,
 animation and interactive figure. Introduced in chapter 0."""
 
 GRADIENT_DESCENT_COLOUR = PALETTE["gradient descent"]

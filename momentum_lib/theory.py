@@ -109,7 +109,7 @@ def iteration_eigenvalues(
 def spectral_radius(
     learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
 ) -> NDArray | float:
-    """The per-step convergence rate on one curvature: max |z| over the eigenvalues.
+    """The per-step convergence rate on one curvature: max abs(z) over the eigenvalues.
 
     Below 1 the error shrinks by about this factor per step; above 1 it grows.
     """
@@ -188,39 +188,38 @@ def averaging_horizon(momentum: ArrayLike) -> NDArray | float:
 def measured_rate(distances: ArrayLike, early: int, late: int, window: int = 50) -> NDArray | float:
     r"""The rate a run actually shrinks by per step, measured from its path.
 
-        .. math::
+    .. math::
 
+        \rho_\text{measured} = \left(\frac{\max_{L - m \le t < L} d_t}
+        {\max_{E - m \le t < E} d_t}\right)^{1/(L - E)}
 
-    ho_	ext{measured} = \left(rac{\max_{late - window \le t < late} d_t}
-            {\max_{early - window \le t < early} d_t}
-    ight)^{1/(late - early)}
+    with d_t the distance from the minimum at step t (``abs(w_t)`` on Q(w) = ½λw²), E
+    and L the ends of an early and a late window of m steps. Peaks over a window, not
+    single values, so that a run that oscillates (complex eigenvalues, whose distance
+    dips towards zero twice a period) is measured by its envelope, which shrinks by
+    exactly the spectral radius. Introduced in chapter 7, "Why momentum works", where
+    it is checked against :func:`spectral_radius` on a whole (η, α) map.
 
-        with d_t the distance from the minimum at step t (|w_t| on Q(w) = ½λw²). Peaks over a
-        window, not single values, so that a run that oscillates (complex eigenvalues, whose
-        distance dips towards zero twice a period) is measured by its envelope, which shrinks
-        by exactly the spectral radius. Introduced in chapter 7, "Why momentum works", where it
-        is checked against :func:`spectral_radius` on a whole (η, α) map.
+    Parameters
+    ----------
+    distances : array_like, shape (steps + 1, ...)
+        d_t for each step (axis 0), for one run or a batch (further axes).
+    early, late : int
+        E and L, the ends of the two windows: window <= early < late <= steps + 1.
+    window : int, default 50
+        m, the number of steps in each window; longer than the oscillation's period.
 
-        Parameters
-        ----------
-        distances : array_like, shape (steps + 1, ...)
-            d_t for each step (axis 0), for one run or a batch (further axes).
-        early, late : int
-            The ends of the two windows, window <= early < late <= steps + 1.
-        window : int, default 50
-            The number of steps in each window; longer than the oscillation's period.
+    Returns
+    -------
+    float or numpy.ndarray
+        The measured rate per configuration: nan where the early peak is 0 (the run
+        reached the minimum exactly) or where a distance is not finite (a diverged run).
 
-        Returns
-        -------
-        float or numpy.ndarray
-            The measured rate per configuration: nan where the early peak is 0 (the run
-            reached the minimum exactly) or where a distance is not finite (a diverged run).
-
-        Examples
-        --------
-        >>> d = 0.9 ** np.arange(201)  # a run that shrinks by 0.9 a step
-        >>> round(float(measured_rate(d, 100, 200)), 12)
-        0.9
+    Examples
+    --------
+    >>> d = 0.9 ** np.arange(201)  # a run that shrinks by 0.9 a step
+    >>> round(float(measured_rate(d, 100, 200)), 12)
+    0.9
     """
     distances = np.abs(np.asarray(distances, dtype=float))
     window = int(validate.steps(window))
