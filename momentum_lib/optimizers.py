@@ -245,6 +245,19 @@ class Trajectory:
         return self.momentum[..., None] * previous
 
     @property
+    def path(self) -> NDArray[np.float64]:
+        """The path w_t of a run with one weight, shape ``(steps + 1, *B)``.
+
+        Introduced in chapter 0: ``run.path`` reads better than ``run.weights[:, 0]``.
+        """
+        if self.weights.shape[-1] != 1:
+            raise ValueError(
+                f"path is for runs with one weight; this run has {self.weights.shape[-1]}: "
+                "use weights"
+            )
+        return self.weights[..., 0]
+
+    @property
     def final_weights(self) -> NDArray[np.float64]:
         """The weights after the last step (``nan`` where the run diverged)."""
         return self.weights[-1]

@@ -25,6 +25,7 @@ __all__ = [
     "NESTEROV_COLOUR",
     "PALETTE",
     "colour_of",
+    "label_colours",
     "plot_contours",
     "plot_landscape_1d",
     "plot_loss_curves",
@@ -81,6 +82,35 @@ def colour_of(momentum: float, index: int = 0) -> str:
     return MOMENTUM_COLOUR if index == 0 else EXTRA_COLOURS[(index - 1) % len(EXTRA_COLOURS)]
 
 
+def _method_of(label: str) -> str | None:
+    """The palette's method a label names ("Nesterov", "gradient descent", "momentum")."""
+    text = label.lower()
+    for method in ("Nesterov", "gradient descent", "momentum"):
+        if method.lower() in text:
+            return method
+    return None
+
+
+def label_colours(labels: list[str], colours: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A colour for each label: given ones first, then the palette, then the extras.
+
+    A label that names a method ("gradient descent (α = 0)", "momentum, α = 0.9",
+    "Nesterov") takes that method's palette colour, unless an earlier label took it;
+    every other label takes the next of :data:`EXTRA_COLOURS`. Introduced in chapter 0.
+    """
+    chosen: dict[str, str] = {}
+    extras = iter(EXTRA_COLOURS * (len(labels) // len(EXTRA_COLOURS) + 1))
+    for label in labels:
+        method = _method_of(label)
+        if colours is not None and label in colours:
+            chosen[label] = colours[label]
+        elif method is not None and PALETTE[method] not in chosen.values():
+            chosen[label] = PALETTE[method]
+        else:
+            chosen[label] = next(extras)
+    return chosen
+
+
 def use_book_style() -> None:
     """Apply :data:`BOOK_STYLE` to matplotlib. Introduced in chapter 0."""
     plt.rcParams.update(BOOK_STYLE)
@@ -97,6 +127,7 @@ def plot_landscape_1d(
     path: ArrayLike | None = None,
     label: str | None = None,
     colour: str = MOMENTUM_COLOUR,
+    minimizer: float | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """A 1-D loss curve Q(w), with the ball's path on it if ``path`` is given.
@@ -112,9 +143,17 @@ def plot_landscape_1d(
     path : array_like, shape (steps + 1, 1) or (steps + 1,), optional
         The weights visited, e.g. ``trajectory.weights``; drawn as dots joined by
         a thin line, the start hollow and the end filled large.
+    label : str, optional
+        The path's legend entry.
+    colour : str
+        The path's colour, the momentum colour by default.
+    minimizer : float, optional
+        Marked by a dashed vertical line in :data:`MINIMUM_COLOUR`.
     """
     ax = _axes(ax)
     grid = np.linspace(*w_range, 600)
+    if minimizer is not None:
+        ax.axvline(float(minimizer), color=MINIMUM_COLOUR, ls="--", lw=1, zorder=0)
     ax.plot(grid, loss(grid[:, None]), color="0.3", lw=1.5, zorder=1)
     if path is not None:
         w = np.asarray(path, dtype=float).reshape(-1)
@@ -140,6 +179,7 @@ def plot_contours(
     log_levels: bool = True,
     minimizer: ArrayLike | None = None,
     labels: tuple[str, str] = ("$w_1$", "$w_2$"),
+    colours: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Contours of a 2-D loss with optimisation paths drawn over them.
@@ -159,9 +199,11 @@ def plot_contours(
     log_levels : bool, default True
         Space the levels geometrically (a valley's floor is then visible).
     minimizer : array_like, optional
-        Marked with a star.
+        Marked with a star in :data:`MINIMUM_COLOUR`.
     labels : (str, str)
         The axis labels, ``("$w_1$", "$w_2$")`` by default.
+    colours : mapping of label to colour, optional
+        Colours for some paths; the others follow :func:`label_colours`.
     """
     ax = _axes(ax)
     x, y = np.meshgrid(np.linspace(*x_range, 300), np.linspace(*y_range, 300))
@@ -170,11 +212,13 @@ def plot_contours(
         low = max(float(z.min()), float(z.max()) * 1e-6, 1e-12)
         levels = np.geomspace(low, float(z.max()), levels)
     ax.contour(x, y, z, levels=levels, cmap="Greys_r", linewidths=0.7)
-    for index, (label, path) in enumerate((paths or {}).items()):
+    paths = paths or {}
+    path_colours = label_colours(list(paths), colours)
+    for label, path in paths.items():
         w = np.asarray(path, dtype=float)
-        ax.plot(w[:, 0], w[:, 1], ".-", ms=4, lw=1.2, color=f"C{index}", label=label)
+        ax.plot(w[:, 0], w[:, 1], ".-", ms=4, lw=1.2, color=path_colours[label], label=label)
     if minimizer is not None:
-        ax.plot(*np.asarray(minimizer, dtype=float), "*", ms=14, color="gold", mec="black")
+        ax.plot(*np.asarray(minimizer, dtype=float), "*", ms=14, color=MINIMUM_COLOUR, mec="white")
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     ax.set_xlim(*x_range)
@@ -190,6 +234,7 @@ def plot_loss_curves(
     *,
     ylabel: str = "loss $Q(w_t)$",
     log_scale: bool = True,
+    colours: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Loss against step for several runs, on a log scale by default.
@@ -201,11 +246,15 @@ def plot_loss_curves(
     curves : mapping of label to array of shape (steps + 1,)
         For example ``{"gradient descent": run.losses}``. ``nan`` (a diverged
         run) leaves the rest of the curve blank.
+    colours : mapping of label to colour, optional
+        Colours for some curves; the others follow :func:`label_colours` (a label that
+        names a method takes the palette's colour).
     """
     ax = _axes(ax)
-    for index, (label, values) in enumerate(curves.items()):
+    curve_colours = label_colours(list(curves), colours)
+    for label, values in curves.items():
         values = np.asarray(values, dtype=float)
-        ax.plot(np.arange(values.size), values, lw=1.6, color=f"C{index}", label=label)
+        ax.plot(np.arange(values.size), values, lw=1.6, color=curve_colours[label], label=label)
     if log_scale:
         ax.set_yscale("log")
     ax.set_xlabel("step $t$")
