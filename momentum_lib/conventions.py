@@ -110,7 +110,7 @@ def thread_sgd(
     This is :func:`~momentum_lib.optimizers.minimize` with the rates η_t as its schedule; only an
     overflow counts as divergence (its weights are nan from that step on).
     """
-    rates = _schedule(learning_rate, steps)
+    rates = _schedule(learning_rate, validate.steps(steps))
     run = minimize(
         gradient, w0, learning_rate=1.0, schedule=rates, momentum=float(momentum),
         steps=steps, divergence_threshold=np.finfo(float).max,

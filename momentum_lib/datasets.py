@@ -44,8 +44,8 @@ def load_diabetes() -> Dataset:
 def load_breast_cancer() -> Dataset:
     """569 breast masses: 30 features of cell nuclei and ``malignant`` (1) or benign (0).
 
-    Introduced in chapter 1, "The basis" (logistic regression on two features);
-    chapter 4 trains on all 30.
+    Introduced in chapter 1, "The basis" (logistic regression on one feature, the worst
+    radius, and on two in a fold); chapter 4 trains on all 30.
     """
     return _load("breast_cancer.csv")
 

@@ -45,7 +45,10 @@ class Objective(NamedTuple):
 
 
 def design_matrix(x: ArrayLike) -> NDArray[np.float64]:
-    """Prepend a column of ones to the inputs, so that w₀ is the intercept.
+    """Prepend a column of ones to the inputs, so that the first weight is the intercept b.
+
+    The book writes a line as b + w·x; with this matrix X, the prediction X·(b, w) is
+    that line for every sample at once.
 
     Introduced in chapter 1, "The basis".
 

@@ -362,9 +362,12 @@ def minimize(
     ----------
     gradient : callable
         ∇Q: takes weights of shape ``(*B, d)`` and returns an array of the same shape.
-    w0 : array_like, shape (..., d)
+    w0 : float or array_like, shape (..., d)
         The starting weights; the last axis holds the weights, any leading axes
-        are batch axes.
+        are batch axes. A number means one weight: ``gradient`` and ``loss`` then
+        take the weight as a number (an array of shape ``B`` in a batch) and return
+        one, so that ``minimize(lambda w: 2 * w, 3.0, ...)`` runs Q(w) = w²; the
+        result still has the weight axis (``run.path`` drops it).
     learning_rate : float or array_like
         η > 0. An array broadcasts against the batch axes of ``w0`` (and
         against ``momentum``), so that a whole (η, α) grid runs in one call.
@@ -415,11 +418,22 @@ def minimize(
     >>> bool(run.losses[-1] < 1e-12), run.diverged
     (True, False)
     """
+    if np.ndim(w0) == 0:  # one weight, as a number: ∇Q and Q take numbers (or 1-D batches)
+        gradient, loss, w0 = _for_one_weight(gradient), _for_one_weight(loss, keep=False), [w0]
     run = _Run.prepare(
         gradient, w0, learning_rate, momentum, schedule, steps, loss, divergence_threshold
     )
     _iterate(run, gradient, loss, nesterov)
     return run.trajectory()
+
+
+def _for_one_weight(function, keep: bool = True):
+    """Wrap ∇Q (keep=True: the result gets the weight axis back) or Q of a number w."""
+    if not callable(function):
+        return function  # None (no loss), or left for the checks to refuse
+    if keep:
+        return lambda w: np.asarray(function(w[..., 0]), dtype=float)[..., None]
+    return lambda w: function(w[..., 0])
 
 
 @dataclass
@@ -446,11 +460,6 @@ class _Run:
         momentum = validate.momentum(momentum)
         threshold = float(validate.positive(threshold, "divergence_threshold"))
         w0 = validate.finite_array("w0", w0)
-        if w0.ndim == 0:
-            raise ValueError(
-                "w0 must have at least one axis (the weights), got a scalar: "
-                "write [w0] for one weight"
-            )
         try:
             batch = np.broadcast_shapes(w0.shape[:-1], learning_rate.shape, momentum.shape)
         except ValueError as error:

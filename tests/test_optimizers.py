@@ -569,3 +569,22 @@ def test_mean_loss_averages_the_recorded_losses_and_marks_divergence():
         grid.mean_loss(30, 50)
     with pytest.raises(ValueError, match="pass loss="):
         minimize(bowl.gradient, [1.0, 1.0], learning_rate=0.1, steps=3).mean_loss(0, 1)
+
+
+@SETTINGS
+@given(w0=st.floats(-5.0, 5.0), eta=st.floats(0.01, 0.9), alpha=st.floats(0.0, 0.9))
+def test_one_weight_as_a_number_equals_the_one_element_list(w0, eta, alpha):
+    # A first-year's gradient of Q(w) = w² works on numbers; minimize accepts it as is.
+    as_number = minimize(lambda w: 2 * w, w0, learning_rate=eta, momentum=alpha, steps=30,
+                         loss=lambda w: w**2)  # fmt: skip
+    as_list = minimize(lambda w: 2 * w, [w0], learning_rate=eta, momentum=alpha, steps=30,
+                       loss=lambda w: (w**2).sum(axis=-1))  # fmt: skip
+    np.testing.assert_array_equal(as_number.weights, as_list.weights)
+    np.testing.assert_array_equal(as_number.losses, as_list.losses)
+    assert as_number.diverged == as_list.diverged
+
+
+def test_one_weight_as_a_number_in_a_batch_of_learning_rates():
+    runs = minimize(lambda w: 2 * w, 3.0, learning_rate=[0.1, 0.25], steps=3)
+    np.testing.assert_allclose(runs.path[:, 0], [3.0, 2.4, 1.92, 1.536], rtol=1e-15)
+    np.testing.assert_allclose(runs[1].path, [3.0, 1.5, 0.75, 0.375], rtol=1e-15)

@@ -182,7 +182,7 @@ def bad_inputs():
         for value in [[NAN], [1.0, INF], [NAN, NAN], [[1.0, 2.0], [NAN, 0.0]]]:
             add(f"{name}-w0={value}", lambda r=runner, v=value: r(w0=v), ValueError, "w0")
         add(f"{name}-w0-str", lambda r=runner: r(w0="one"), TypeError, "w0")
-    add("minimize-w0-scalar", lambda: run(w0=1.0), ValueError, "w0")
+    add("minimize-w0-nan-number", lambda: run(w0=NAN), ValueError, "w0")
     add("gd_step-w-nan", lambda: gradient_descent_step([NAN], [1.0], 0.1), ValueError, "w")
     add(
         "gd_step-gradient-inf",
