@@ -30,7 +30,7 @@ step_curvatures = st.floats(0.01, 3.0)
 
 
 def test_unrolled_update_is_minus_eta_times_the_geometric_sum_of_gradients() -> None:
-    """Δw_t = −η (g_t + α g_(t−1) + α² g_(t−2) + …) = −η v_t with PyTorch's v."""
+    """Δw_t = −η (g_t + α g_(t−1) + α² g_(t−2) + …) = −η b_t with PyTorch's buffer b."""
     bowl = Quadratic([1.0, 7.0])
     eta, alpha = 0.05, 0.8
     run = minimize(bowl.gradient, [1.0, -2.0], learning_rate=eta, momentum=alpha, steps=25)
@@ -76,7 +76,7 @@ def test_first_step_after_a_schedule_change_differs_by_alpha_one_minus_ratio(rat
 
 
 def test_moving_average_equals_pytorch_under_any_schedule() -> None:
-    """u_t = (1 − β) v_t, so η_e,t u_t = η_e,t (1 − β) v_t for every schedule."""
+    """u_t = (1 − β) b_t, so η_e,t u_t = η_e,t (1 − β) b_t for every schedule."""
     banana, w0 = Rosenbrock(), np.array([-1.5, 2.0])
     schedule = np.geomspace(0.01, 0.001, 200)
     ema = moving_average_sgd(banana.gradient, w0, learning_rate=schedule, beta=0.9, steps=200)
