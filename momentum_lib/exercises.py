@@ -12,10 +12,13 @@ the instructor page lists them all.
 
 from __future__ import annotations
 
+import pathlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from momentum_lib import losses, optimizers, theory
 
@@ -102,9 +105,11 @@ def _critical_momentum_cases() -> list[Case]:
         arguments = {"learning_rate": learning_rate, "curvature": curvature}
         return Case(description, arguments, theory.critical_momentum(**arguments))
 
+    # λ ≠ 1 in most cases: (1 − √η·λ)² or (1 − η·λ)² agree with (1 − √(ηλ))² at λ = 1 only.
     return [
         case("ηλ = 0.25", 0.25, 1.0),
-        case("ηλ = 0.01: a small step needs a lot of momentum", 0.01, 1.0),
+        case("ηλ = 0.25 with λ = 4: the root of the product ηλ", 0.0625, 4.0),
+        case("ηλ = 0.01: a small step needs a lot of momentum", 0.02, 0.5),
         case("ηλ = 1: the gradient step alone lands on the minimum", 0.1, 10.0),
     ]
 
@@ -135,16 +140,78 @@ def _same(expected: object, got: object) -> bool:
     )
 
 
+def _numbers(value: object) -> NDArray[np.float64] | None:
+    """All the numbers in a value (a tuple's parts one after the other), or None."""
+    parts = value if isinstance(value, tuple | list) else (value,)
+    try:
+        return np.concatenate([np.asarray(part, dtype=float).reshape(-1) for part in parts])
+    except (TypeError, ValueError):
+        return None
+
+
+def _shape_hint(expected: object, got: object) -> str | None:
+    """What to fix when the numbers are right but the container is not."""
+    wanted, found = _numbers(expected), _numbers(got)
+    if wanted is None or found is None or wanted.shape != found.shape:
+        return None
+    if not np.allclose(wanted, found, rtol=1e-9, atol=1e-12):
+        return None
+    if isinstance(expected, tuple) and not isinstance(got, tuple):
+        return f"the numbers are right: return a tuple of {len(expected)} results"
+    shapes = [np.shape(part) for part in (expected if isinstance(expected, tuple) else (expected,))]
+    kind = "arrays" if any(shapes) else "numbers"
+    return f"the numbers are right: return {kind} of shape {', '.join(map(str, shapes))}"
+
+
 def _show(value: object) -> str:
+    """A value as a learner wrote it: plain numbers, arrays without dtype noise."""
     if isinstance(value, tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=6)
+    if isinstance(value, np.generic):
+        return repr(value.item())
     return repr(value)
 
 
+def _learners_traceback(error: BaseException) -> list[str]:
+    """The traceback lines of the learner's own code (this module's frames left out)."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if pathlib.Path(frame.filename).resolve() != pathlib.Path(__file__).resolve()
+    ]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(error)
+    return [line.rstrip() for text in lines for line in text.splitlines()]
+
+
+def _case_report(
+    number: int, total: int, case: Case, got: object, error, repeated: bool = False
+) -> list[str]:
+    lines = [f"case {number} of {total}: {case.description}"]
+    for name, value in case.arguments.items():
+        lines.append(f"  {name} = {_show(value)}")
+    lines.append(f"  expected: {_show(case.expected)}")
+    if error is not None:
+        lines.append(f"  got an error: {type(error).__name__}: {error}")
+        if repeated:
+            lines[-1] += " (as above)"
+        else:
+            lines += ["    " + line for line in _learners_traceback(error)]
+        return lines
+    lines.append(f"  got:      {_show(got)}")
+    hint = _shape_hint(case.expected, got)
+    if hint is not None:
+        lines.append(f"  hint: {hint}")
+    return lines
+
+
 def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckResult:
-    """Run the learner's ``function`` on every case of ``exercise`` and explain the first failure.
+    """Run the learner's ``function`` on every case of ``exercise`` and explain each failure.
+
+    Every case runs; each failing one is reported with its inputs, the expected
+    result and the learner's (or the learner's error with the traceback of their own
+    code), plus a hint when the numbers are right but the shape or type is not.
 
     Parameters
     ----------
@@ -176,48 +243,49 @@ def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckRe
     >>> result = check("gradient_descent_step", my_step, verbose=False)
     >>> result.passed, result.total
     (1, 4)
-    >>> print(result.feedback.splitlines()[0])
-    ✗ case 1 of 4 failed: one weight, positive gradient: w must decrease
+    >>> lines = result.feedback.splitlines()
+    >>> lines[0]
+    '✗ gradient_descent_step: 3 of 4 cases fail'
+    >>> lines[1]
+    'case 1 of 4: one weight, positive gradient: w must decrease'
+    >>> lines[5:7]
+    ['  expected: [0.8]', '  got:      [1.2]']
     """
     if exercise not in EXERCISES:
         raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {exercise!r}")
     if not callable(function):
         raise TypeError(f"function must be callable, got {function!r}")
     cases = EXERCISES[exercise]()
-    failures = []
+    reports, seen_errors = [], set()
     for number, case in enumerate(cases, start=1):
         arguments = {
             k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.arguments.items()
         }
+        got, error = None, None
         try:
             got = function(**arguments)
         except NotImplementedError:
             feedback = (
-                f"… {exercise} is not written yet: replace `raise NotImplementedError` "
-                "with your code, then run the cell again"
+                f"… {exercise} is not written yet: replace\n"
+                "  `raise NotImplementedError` with your code, then run the cell again"
             )
             if verbose:
                 print(feedback)
             return CheckResult(exercise, 0, len(cases), feedback)
-        except Exception as error:  # the learner's bug, reported as feedback
-            got = f"an exception: {type(error).__name__}: {error}"
-            failures.append((number, case, got))
-            continue
-        if not _same(case.expected, got):
-            failures.append((number, case, _show(got)))
-    passed = len(cases) - len(failures)
-    if failures:
-        number, case, got = failures[0]
-        inputs = ", ".join(f"{k}={_show(v)}" for k, v in case.arguments.items())
-        feedback = (
-            f"✗ case {number} of {len(cases)} failed: {case.description}\n"
-            f"  inputs:   {inputs}\n"
-            f"  expected: {_show(case.expected)}\n"
-            f"  got:      {got}\n"
-            f"  ({passed} of {len(cases)} cases pass)"
-        )
+        except Exception as caught:  # the learner's bug, reported as feedback
+            error = caught
+        if error is not None or not _same(case.expected, got):
+            repeated = error is not None and repr(error) in seen_errors
+            reports.append(_case_report(number, len(cases), case, got, error, repeated))
+            seen_errors.add(repr(error))
+    passed = len(cases) - len(reports)
+    if reports:
+        lines = [f"✗ {exercise}: {len(reports)} of {len(cases)} cases fail"]
+        for report in reports:
+            lines += report
+        feedback = "\n".join(lines)
     else:
-        feedback = f"✓ all {len(cases)} cases pass: {exercise} is right"
+        feedback = f"✓ {exercise}: all {len(cases)} cases pass"
     if verbose:
         print(feedback)
     return CheckResult(exercise, passed, len(cases), feedback)
