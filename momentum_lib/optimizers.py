@@ -365,9 +365,9 @@ def minimize(
     w0 : float or array_like, shape (..., d)
         The starting weights; the last axis holds the weights, any leading axes
         are batch axes. A number means one weight: ``gradient`` and ``loss`` then
-        take the weight as a number (an array of shape ``B`` in a batch) and return
-        one, so that ``minimize(lambda w: 2 * w, 3.0, ...)`` runs Q(w) = w²; the
-        result still has the weight axis (``run.path`` drops it).
+        take the weight as a number and return a number (they are called once per
+        configuration of a batch), so that ``minimize(lambda w: 2 * w, 3.0, ...)``
+        runs Q(w) = w²; the result still has the weight axis (``run.path`` drops it).
     learning_rate : float or array_like
         η > 0. An array broadcasts against the batch axes of ``w0`` (and
         against ``momentum``), so that a whole (η, α) grid runs in one call.
@@ -428,12 +428,22 @@ def minimize(
 
 
 def _for_one_weight(function, keep: bool = True):
-    """Wrap ∇Q (keep=True: the result gets the weight axis back) or Q of a number w."""
+    """∇Q (keep=True: the result gets the weight axis back) or Q, as functions of a number.
+
+    The wrapped function receives weights of shape ``(*B, 1)`` from the loop and calls
+    ``function`` with each configuration's weight as a plain float, once per
+    configuration: a first-year's ``def gradient(w): ...`` of one number works as is.
+    """
     if not callable(function):
         return function  # None (no loss), or left for the checks to refuse
-    if keep:
-        return lambda w: np.asarray(function(w[..., 0]), dtype=float)[..., None]
-    return lambda w: function(w[..., 0])
+
+    def of_numbers(w: NDArray[np.float64]) -> NDArray[np.float64]:
+        numbers = w[..., 0]
+        values = np.array([float(function(float(v))) for v in numbers.reshape(-1)])
+        values = values.reshape(numbers.shape)
+        return values[..., None] if keep else values
+
+    return of_numbers
 
 
 @dataclass

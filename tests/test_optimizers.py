@@ -588,3 +588,20 @@ def test_one_weight_as_a_number_in_a_batch_of_learning_rates():
     runs = minimize(lambda w: 2 * w, 3.0, learning_rate=[0.1, 0.25], steps=3)
     np.testing.assert_allclose(runs.path[:, 0], [3.0, 2.4, 1.92, 1.536], rtol=1e-15)
     np.testing.assert_allclose(runs[1].path, [3.0, 1.5, 0.75, 0.375], rtol=1e-15)
+
+
+def test_a_gradient_of_one_number_over_data_runs_a_batch_of_learning_rates():
+    # Chapter 2's gradient: a function of one number that averages over the data.
+    x = np.array([-1.0, 0.0, 2.0])
+    y = np.array([-1.5, 0.5, 3.0])
+
+    def gradient(w):
+        return 2 * np.mean((w * x - y) * x)
+
+    runs = minimize(gradient, -1.0, learning_rate=[0.05, 0.2], steps=30)
+    for i, eta in enumerate([0.05, 0.2]):
+        w, expected = -1.0, [-1.0]
+        for _ in range(30):  # the loop written out
+            w = w - eta * gradient(w)
+            expected.append(w)
+        np.testing.assert_allclose(runs[i].path, expected, rtol=1e-13)
