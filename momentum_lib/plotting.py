@@ -148,7 +148,7 @@ def plot_landscape_1d(
     colour : str
         The path's colour, the momentum colour by default.
     minimizer : float, optional
-        Marked by a dashed vertical line in :data:`MINIMUM_COLOUR`.
+        Marked by a dashed vertical line in the palette's minimum colour.
     """
     ax = _axes(ax)
     grid = np.linspace(*w_range, 600)
@@ -199,7 +199,7 @@ def plot_contours(
     log_levels : bool, default True
         Space the levels geometrically (a valley's floor is then visible).
     minimizer : array_like, optional
-        Marked with a star in :data:`MINIMUM_COLOUR`.
+        Marked with a star in the palette's minimum colour.
     labels : (str, str)
         The axis labels, ``("$w_1$", "$w_2$")`` by default.
     colours : mapping of label to colour, optional
@@ -267,12 +267,14 @@ def plot_update_terms(
     trajectory,
     *,
     steps: int | None = None,
+    labels: tuple[str, str] = ("$w_1$", "$w_2$"),
     ax: Axes | None = None,
 ) -> Axes:
-    """The two terms of each update as arrows: −η∇Q(w) (blue), αΔw (orange), their sum (grey).
+    """The two terms of each update as arrows: −η∇Q(w) (blue), αΔw (red), their sum (grey).
 
     For each step t the momentum term α·Δw starts at w_t, the gradient term is
-    drawn from its tip, and the black arrow Δw = αΔw − η∇Q(w) joins w_t to w_(t+1).
+    drawn from its tip, and the grey arrow Δw = αΔw − η∇Q(w) joins w_t to w_(t+1).
+    The term colours are those of the methods they stand for (gradient descent, momentum).
     Introduced in chapter 4, "Putting it all together".
 
     Parameters
@@ -281,6 +283,8 @@ def plot_update_terms(
         A single run on a 2-D problem (weights of shape (steps + 1, 2)).
     steps : int, optional
         Draw only the first ``steps`` steps.
+    labels : (str, str)
+        The axis labels, ``("$w_1$", "$w_2$")`` by default.
     """
     ax = _axes(ax)
     count = trajectory.updates.shape[0] if steps is None else steps
@@ -298,8 +302,8 @@ def plot_update_terms(
         (r"update $\Delta w$ (their sum)", UPDATE_COLOUR, 0.35),
     ):
         ax.plot([], [], color=colour, alpha=alpha, lw=3, label=label)
-    ax.set_xlabel("$w_1$")
-    ax.set_ylabel("$w_2$")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
     ax.set_aspect("equal", adjustable="box")
     ax.legend(loc="best", fontsize=9)
     return ax
