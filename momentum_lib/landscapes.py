@@ -58,15 +58,16 @@ class BumpySlope:
         return np.zeros(1)
 
     def loss(self, w: ArrayLike) -> NDArray[np.float64]:
-        """Q(w) = s·log cosh(w) + A·(1 − cos(k·w)); ``w`` has shape (..., 1)."""
-        x = np.asarray(w, dtype=float)[..., 0]
+        """Q(w) = s·log cosh(w) + A·(1 − cos(k·w)); ``w`` has shape (..., 1), or is a number."""
+        x = np.asarray(w, dtype=float)
+        x = x if x.ndim == 0 else x[..., 0]
         log_cosh = np.logaddexp(x, -x) - np.log(2.0)
         return self.slope * log_cosh + self.ripple_amplitude * (
             1.0 - np.cos(self.ripple_frequency * x)
         )
 
     def gradient(self, w: ArrayLike) -> NDArray[np.float64]:
-        """∇Q(w) = s·tanh(w) + A·k·sin(k·w), shape (..., 1)."""
+        """∇Q(w) = s·tanh(w) + A·k·sin(k·w), of w's shape ((..., 1), or a number)."""
         w = np.asarray(w, dtype=float)
         k = self.ripple_frequency
         return self.slope * np.tanh(w) + self.ripple_amplitude * k * np.sin(k * w)
@@ -149,15 +150,23 @@ class Quadratic:
         return float(self.curvatures.max() / self.curvatures.min())
 
     def loss(self, w: ArrayLike) -> NDArray[np.float64]:
-        """Q(w) = ½ (w − w*)ᵀ H (w − w*), shape (...)."""
-        offset = np.asarray(w, dtype=float) - self.minimizer
+        """Q(w) = ½ (w − w*)ᵀ H (w − w*), shape (...); with one weight, w may be a number."""
+        offset = self._weights(w)[0] - self.minimizer  # a number becomes shape (1,)
         return 0.5 * np.einsum("...i,ij,...j->...", offset, self.hessian, offset)
 
     def gradient(self, w: ArrayLike) -> NDArray[np.float64]:
-        """∇Q(w) = H (w − w*), shape (..., d)."""
-        w = np.asarray(w, dtype=float)
+        """∇Q(w) = H (w − w*), shape (..., d); with one weight, w may be a number."""
+        w, number = self._weights(w)
         offset = w - self.minimizer if self.minimizer.any() else w
-        return offset @ self.hessian
+        gradient = offset @ self.hessian
+        return gradient[0] if number else gradient
+
+    def _weights(self, w: ArrayLike) -> tuple[NDArray[np.float64], bool]:
+        """w as an array of shape (..., d), and whether it came as one number (d = 1)."""
+        w = np.asarray(w, dtype=float)
+        if w.ndim == 0 and self.curvatures.size == 1:
+            return w[None], True
+        return w, False
 
 
 @dataclass(frozen=True)

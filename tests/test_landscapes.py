@@ -161,3 +161,15 @@ def test_rosenbrock_gradient_against_a_hand_written_difference_and_batch_axes():
     assert valley.gradient(ws).shape == (3, 2)
     for k in range(3):
         np.testing.assert_array_equal(valley.gradient(ws)[k], valley.gradient(ws[k]))
+
+
+def test_one_weight_landscapes_take_plain_numbers():
+    # A first-year's scalar code: hill.loss(0.5), bowl.gradient(2.0), no [w] or [..., 0].
+    hill, bowl = BumpySlope(), Quadratic([3.0], minimizer=[1.0])
+    for w in (-2.0, 0.0, 0.7):
+        assert hill.loss(w) == hill.loss([w])
+        assert hill.gradient(w) == hill.gradient([w])[0]
+        assert bowl.loss(w) == pytest.approx(1.5 * (w - 1.0) ** 2, rel=1e-15)
+        assert bowl.gradient(w) == pytest.approx(3.0 * (w - 1.0), rel=1e-15)
+    run = minimize(bowl.gradient, 0.0, learning_rate=0.1, steps=5, loss=bowl.loss)
+    np.testing.assert_allclose(run.path, 1.0 - 0.7 ** np.arange(6), rtol=1e-14)
