@@ -46,6 +46,8 @@ def pytorch_to_thread(
 ) -> tuple[float, float]:
     """The thread's (η, α) for PyTorch's (lr, momentum μ, dampening τ): (lr·(1 − τ), μ).
 
+    Introduced in chapter 6, "One method, three conventions".
+
     Exact from the second step on; with τ > 0 PyTorch's first step is larger
     by 1/(1 − τ), because it starts the velocity at v = g, undamped.
     """
@@ -56,19 +58,28 @@ def pytorch_to_thread(
 
 
 def thread_to_pytorch(learning_rate: float, momentum: float) -> tuple[float, float]:
-    """PyTorch's (lr, momentum), with dampening 0, for the thread's (η, α): (η, α)."""
+    """PyTorch's (lr, momentum), with dampening 0, for the thread's (η, α): (η, α).
+
+    Introduced in chapter 6, "One method, three conventions".
+    """
     return float(validate.learning_rate(learning_rate)), float(validate.momentum(momentum))
 
 
 def moving_average_to_thread(learning_rate: float, beta: float) -> tuple[float, float]:
-    """The thread's (η, α) for the moving-average form's (η_ema, β): (η_ema·(1 − β), β)."""
+    """The thread's (η, α) for the moving-average form's (η_ema, β): (η_ema·(1 − β), β).
+
+    Introduced in chapter 6, "One method, three conventions".
+    """
     learning_rate = float(validate.learning_rate(learning_rate))
     beta = float(validate.momentum(beta, "beta"))
     return learning_rate * (1.0 - beta), beta
 
 
 def thread_to_moving_average(learning_rate: float, momentum: float) -> tuple[float, float]:
-    """The moving-average form's (η_ema, β) for the thread's (η, α): (η/(1 − α), α)."""
+    """The moving-average form's (η_ema, β) for the thread's (η, α): (η/(1 − α), α).
+
+    Introduced in chapter 6, "One method, three conventions".
+    """
     learning_rate = float(validate.learning_rate(learning_rate))
     momentum = float(validate.momentum(momentum))
     return learning_rate / (1.0 - momentum), momentum
@@ -107,6 +118,8 @@ def thread_sgd(
 ) -> NDArray[np.float64]:
     """The thread's form: Δw ← α·Δw − η_t·∇Q(w);  w ← w + Δw, from Δw = 0.
 
+    Introduced in chapter 6, "One method, three conventions".
+
     This is :func:`~momentum_lib.optimizers.minimize` with the rates η_t as its schedule; only an
     overflow counts as divergence (its weights are nan from that step on).
     """
@@ -129,6 +142,8 @@ def pytorch_sgd(
     steps: int,
 ) -> NDArray[np.float64]:
     r"""The PyTorch/optax form, as ``torch.optim.SGD`` documents it (no weight decay).
+
+    Introduced in chapter 6, "One method, three conventions".
 
     .. math::
 
@@ -154,6 +169,8 @@ def moving_average_sgd(
     gradient: Gradient, w0: ArrayLike, *, learning_rate: ArrayLike, beta: float, steps: int
 ) -> NDArray[np.float64]:
     """The moving-average form: v ← β·v + (1 − β)·∇Q(w);  w ← w − η_t·v, from v = 0.
+
+    Introduced in chapter 6, "One method, three conventions".
 
     No bias correction (as in SGD with an EMA of gradients; Adam adds one).
     """

@@ -209,6 +209,8 @@ def _case_report(
 def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckResult:
     """Run the learner's ``function`` on every case of ``exercise`` and explain each failure.
 
+    Introduced in chapter 2, "The gradient descent update".
+
     Every case runs; each failing one is reported with its inputs, the expected
     result and the learner's (or the learner's error with the traceback of their own
     code), plus a hint when the numbers are right but the shape or type is not.

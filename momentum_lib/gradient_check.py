@@ -21,6 +21,8 @@ def finite_difference_gradient(
 ) -> NDArray[np.float64]:
     r"""The central-difference estimate of ∇Q(w), one weight at a time.
 
+    Introduced in chapter 2, "The gradient descent update".
+
     .. math::
 
         \frac{\partial Q}{\partial w_i} \approx
@@ -61,6 +63,8 @@ def gradient_error(
     step: float = 1e-6,
 ) -> float:
     r"""The relative error between ``gradient(w)`` and the finite-difference estimate.
+
+    Introduced in chapter 2, "The gradient descent update".
 
     .. math::
 

@@ -102,7 +102,7 @@ class Quadratic:
     optionally rotated by an orthogonal matrix R, Q(w) = ½ (w − w*)ᵀ Rᵀ Λ R (w − w*).
     Its condition number is κ = L/μ, the largest curvature over the smallest.
 
-    Introduced in chapter 0; the ill-conditioned valley in chapter 3; the theory
+    Introduced in chapter 3, "Momentum"; the ill-conditioned valley in chapter 3; the theory
     in chapter 7, "Why momentum works".
 
     Parameters

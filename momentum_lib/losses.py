@@ -36,31 +36,45 @@ PROBABILITY_EPSILON = 1e-12
 
 
 def sigmoid(logits: ArrayLike) -> NDArray[np.float64]:
-    """σ(z) = 1/(1 + e^(−z)), computed without overflow for large abs(z)."""
+    """σ(z) = 1/(1 + e^(−z)), computed without overflow for large abs(z).
+
+    Introduced in chapter 1, "The basis".
+    """
     z = np.asarray(logits, dtype=float)
     return np.exp(-np.logaddexp(0.0, -z))
 
 
 def mean_squared_error(predictions: ArrayLike, targets: ArrayLike) -> NDArray | float:
-    """MSE = (1/n) Σ (ŷ − y)²."""
+    """MSE = (1/n) Σ (ŷ − y)².
+
+    Introduced in chapter 5, "Which loss?".
+    """
     predictions, targets = validate.same_shape(predictions, targets)
     return _mse(predictions, targets)
 
 
 def mean_squared_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> NDArray:
-    """∂MSE/∂ŷ_i = 2 (ŷ_i − y_i) / n."""
+    """∂MSE/∂ŷ_i = 2 (ŷ_i − y_i) / n.
+
+    Introduced in chapter 2, "The gradient descent update".
+    """
     predictions, targets = validate.same_shape(predictions, targets)
     return _mse_gradient(predictions, targets)
 
 
 def mean_absolute_error(predictions: ArrayLike, targets: ArrayLike) -> NDArray | float:
-    """MAE = (1/n) Σ abs(ŷ − y)."""
+    """MAE = (1/n) Σ abs(ŷ − y).
+
+    Introduced in chapter 5, "Which loss?".
+    """
     predictions, targets = validate.same_shape(predictions, targets)
     return _mae(predictions, targets)
 
 
 def mean_absolute_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> NDArray:
     """∂MAE/∂ŷ_i = sign(ŷ_i − y_i) / n (0 where ŷ_i = y_i, a subgradient).
+
+    Introduced in chapter 5, "Which loss?".
 
     Its size, 1/n, does not shrink near the minimum: a fixed step keeps jumping.
     """
@@ -70,6 +84,8 @@ def mean_absolute_error_gradient(predictions: ArrayLike, targets: ArrayLike) -> 
 
 def huber(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDArray | float:
     r"""Huber loss: quadratic for small residuals, linear for large ones.
+
+    Introduced in chapter 5, "Which loss?".
 
     .. math::
 
@@ -90,7 +106,10 @@ def huber(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDA
 
 
 def huber_gradient(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.0) -> NDArray:
-    """∂L/∂ŷ_i = clip(ŷ_i − y_i, −δ, δ) / n."""
+    """∂L/∂ŷ_i = clip(ŷ_i − y_i, −δ, δ) / n.
+
+    Introduced in chapter 5, "Which loss?".
+    """
     predictions, targets = validate.same_shape(predictions, targets)
     delta = float(validate.positive(delta, "delta"))
     return _huber_gradient(predictions, targets, delta)
@@ -98,6 +117,8 @@ def huber_gradient(predictions: ArrayLike, targets: ArrayLike, delta: float = 1.
 
 def binary_cross_entropy(probabilities: ArrayLike, targets: ArrayLike) -> NDArray | float:
     """BCE = −(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)] on predicted probabilities ŷ.
+
+    Introduced in chapter 5, "Which loss?".
 
     ŷ is clipped into [ε, 1 − ε] with ε = ``PROBABILITY_EPSILON`` = 1e-12, so that a
     confident wrong answer costs a large finite loss (about 27.6) instead of
@@ -114,7 +135,10 @@ def binary_cross_entropy(probabilities: ArrayLike, targets: ArrayLike) -> NDArra
 
 
 def binary_cross_entropy_gradient(probabilities: ArrayLike, targets: ArrayLike) -> NDArray:
-    """∂BCE/∂ŷ_i = (ŷ_i − y_i) / (ŷ_i (1 − ŷ_i) n), with ŷ clipped as in the loss."""
+    """∂BCE/∂ŷ_i = (ŷ_i − y_i) / (ŷ_i (1 − ŷ_i) n), with ŷ clipped as in the loss.
+
+    Introduced in chapter 5, "Which loss?".
+    """
     probabilities, targets = _probabilities_and_targets(probabilities, targets)
     p = np.clip(probabilities, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
     return (p - targets) / (p * (1.0 - p) * p.shape[-1])
@@ -122,6 +146,8 @@ def binary_cross_entropy_gradient(probabilities: ArrayLike, targets: ArrayLike) 
 
 def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> NDArray | float:
     r"""BCE of ŷ = σ(z), computed stably from the logits z.
+
+    Introduced in chapter 5, "Which loss?".
 
     .. math::
 
@@ -143,7 +169,10 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> N
 
 
 def binary_cross_entropy_with_logits_gradient(logits: ArrayLike, targets: ArrayLike) -> NDArray:
-    """∂BCE/∂z_i = (σ(z_i) − y_i) / n."""
+    """∂BCE/∂z_i = (σ(z_i) − y_i) / n.
+
+    Introduced in chapter 5, "Which loss?".
+    """
     logits, targets = validate.same_shape(logits, targets)
     validate.probabilities(targets, "targets")
     return _bce_logits_gradient(logits, targets)

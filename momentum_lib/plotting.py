@@ -73,6 +73,8 @@ UPDATE_COLOUR = "#444444"
 def colour_of(momentum: float, index: int = 0) -> str:
     """The palette's colour for a run: gradient descent if α = 0, momentum otherwise.
 
+    Introduced in chapter 3, "Momentum".
+
     ``index`` counts the runs with momentum drawn so far in the figure: the first takes
     the momentum colour, further ones :data:`EXTRA_COLOURS` in turn. Introduced in
     chapter 0.

@@ -61,6 +61,8 @@ def gradient_descent_optimal_learning_rate(
 ) -> NDArray | float:
     """The best constant step of gradient descent on curvatures in [μ, L]: η = 2/(μ + L).
 
+    Introduced in chapter 3, "Momentum".
+
     It balances the slowest direction (1 − ημ) against the fastest (ηL − 1).
     """
     mu, big_l = _curvature_range(smallest_curvature, largest_curvature)
@@ -68,13 +70,18 @@ def gradient_descent_optimal_learning_rate(
 
 
 def gradient_descent_rate(condition_number: ArrayLike) -> NDArray | float:
-    """Gradient descent's per-step contraction at its optimal step: (κ − 1)/(κ + 1)."""
+    """Gradient descent's per-step contraction at its optimal step: (κ − 1)/(κ + 1).
+
+    Introduced in chapter 3, "Momentum".
+    """
     kappa = _condition_number(condition_number)
     return (kappa - 1.0) / (kappa + 1.0)
 
 
 def iteration_matrix(learning_rate: float, momentum: float, curvature: float) -> NDArray:
     r"""The 2×2 matrix that maps (w, Δw) to the next (w, Δw) on Q(w) = ½ λ w².
+
+    Introduced in chapter 7, "Why momentum works".
 
     .. math::
 
@@ -94,6 +101,8 @@ def iteration_eigenvalues(
 ) -> NDArray[np.complex128]:
     """The two eigenvalues of :func:`iteration_matrix`, the roots of z² − (1 + α − ηλ) z + α = 0.
 
+    Introduced in chapter 7, "Why momentum works".
+
     Broadcasts over its arguments; the last axis of the result holds the pair.
     When (1 + α − ηλ)² < 4α they are complex conjugates of modulus √α (the
     oscillating regime).
@@ -111,6 +120,8 @@ def spectral_radius(
 ) -> NDArray | float:
     """The per-step convergence rate on one curvature: max abs(z) over the eigenvalues.
 
+    Introduced in chapter 7, "Why momentum works".
+
     Below 1 the error shrinks by about this factor per step; above 1 it grows.
     """
     radius = np.abs(iteration_eigenvalues(learning_rate, momentum, curvature)).max(axis=-1)
@@ -120,7 +131,10 @@ def spectral_radius(
 def is_stable(
     learning_rate: ArrayLike, momentum: ArrayLike, curvature: ArrayLike
 ) -> NDArray[np.bool_] | bool:
-    """Whether momentum converges on curvature λ: 0 < ηλ < 2 + 2α (with 0 ≤ α < 1)."""
+    """Whether momentum converges on curvature λ: 0 < ηλ < 2 + 2α (with 0 ≤ α < 1).
+
+    Introduced in chapter 7, "Why momentum works".
+    """
     eta = validate.learning_rate(learning_rate)
     alpha = validate.momentum(momentum)
     lam = validate.positive(curvature, "curvature")
@@ -130,6 +144,8 @@ def is_stable(
 
 def critical_momentum(learning_rate: ArrayLike, curvature: ArrayLike) -> NDArray | float:
     r"""Critical damping: the smallest α at which the iteration starts to oscillate.
+
+    Introduced in chapter 3, "Momentum".
 
     .. math::
 
@@ -153,6 +169,8 @@ def optimal_momentum_parameters(
 ) -> tuple[NDArray | float, NDArray | float]:
     r"""The (η, α) that minimise the worst rate over curvatures in [μ, L] (Polyak's heavy ball).
 
+    Introduced in chapter 3, "Momentum".
+
     .. math::
 
         \eta = \Bigl(\frac{2}{\sqrt{\mu} + \sqrt{L}}\Bigr)^2, \qquad
@@ -170,13 +188,18 @@ def optimal_momentum_parameters(
 
 
 def optimal_momentum_rate(condition_number: ArrayLike) -> NDArray | float:
-    """Momentum's per-step contraction at the optimal pair: (√κ − 1)/(√κ + 1) = √α."""
+    """Momentum's per-step contraction at the optimal pair: (√κ − 1)/(√κ + 1) = √α.
+
+    Introduced in chapter 3, "Momentum".
+    """
     root_kappa = np.sqrt(_condition_number(condition_number))
     return (root_kappa - 1.0) / (root_kappa + 1.0)
 
 
 def averaging_horizon(momentum: ArrayLike) -> NDArray | float:
     """How many past gradients Δw effectively sums: 1/(1 − α) = 1 + α + α² + …
+
+    Introduced in chapter 3, "Momentum".
 
     It is also the factor by which momentum multiplies the step on a constant
     slope, so that η/(1 − α) is the effective learning rate.
