@@ -24,6 +24,22 @@ class Dataset(NamedTuple):
     feature_names: tuple[str, ...]
     target_name: str
 
+    def column(self, name: str) -> NDArray[np.float64]:
+        """One feature's values, one per sample, as a 1-D array.
+
+        Introduced in chapter 1, "The basis": ``load_diabetes().column("bmi")``.
+
+        Raises
+        ------
+        ValueError
+            If the data set has no feature of that name (the message lists them).
+        """
+        if name not in self.feature_names:
+            raise ValueError(
+                f"name must be one of the features {list(self.feature_names)}, got {name!r}"
+            )
+        return self.features[:, self.feature_names.index(name)]
+
 
 def _load(filename: str) -> Dataset:
     with resources.files("momentum_lib").joinpath("data", filename).open() as file:

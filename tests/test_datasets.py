@@ -57,3 +57,12 @@ def test_loading_twice_gives_equal_independent_copies():
     np.testing.assert_array_equal(first.features, second.features)
     first.features[0, 0] = -1.0
     assert second.features[0, 0] != -1.0
+
+
+def test_column_is_the_named_feature_and_refuses_unknown_names():
+    diabetes = load_diabetes()
+    index = diabetes.feature_names.index("bmi")
+    np.testing.assert_array_equal(diabetes.column("bmi"), diabetes.features[:, index])
+    assert diabetes.column("bmi").shape == (442,)
+    with pytest.raises(ValueError, match="name must be one of the features"):
+        diabetes.column("weight")
