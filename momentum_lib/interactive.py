@@ -27,7 +27,7 @@ import numpy as np
 from momentum_lib import _validation as validate
 from momentum_lib.landscapes import BumpySlope, Quadratic, Rosenbrock
 from momentum_lib.optimizers import minimize
-from momentum_lib.plotting import MOMENTUM_COLOUR, colour_of
+from momentum_lib.plotting import MINIMUM_COLOUR, MOMENTUM_COLOUR, colour_of
 
 __all__ = [
     "PLAYGROUND_LANDSCAPES",
@@ -117,7 +117,9 @@ def _contour_paths(name: str) -> str:
             points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
             paths.append(f'<polyline points="{points}"/>')
     mx, my = _pixels(*landscape.minimizer)
-    paths.append(f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="gold" stroke="black"/>')
+    paths.append(
+        f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="{MINIMUM_COLOUR}" stroke="white"/>'
+    )
     return "\n".join(paths)
 
 

@@ -32,10 +32,21 @@ def _cell(value: object, spec: str) -> str:
     return text
 
 
+def _is_label(value: object) -> bool:
+    """Text that is not a number written out ("gradient descent", not "49" or "1.5e-3")."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value.strip().replace(",", "").replace("−", "-").rstrip("%×"))
+    except ValueError:
+        return True
+    return False
+
+
 def format_table(
     header: Sequence[str], rows: Iterable[Sequence[object]], formats: Sequence[str] | str = ".4f"
 ) -> str:
-    """The rows as text: one line per row, columns right-aligned under their header.
+    """The rows as text: one line per row, numbers right-aligned and text left-aligned.
 
     Introduced in chapter 0, "Is this formula difficult?".
 
@@ -49,7 +60,9 @@ def format_table(
     formats : str or sequence of str, default ".4f"
         A format specification (as in ``f"{x:.4f}"``) for every column, or one per
         column. A number that is ``nan`` (a run that diverged) prints as "—", and a
-        number that rounds to zero prints without a minus sign.
+        number that rounds to zero prints without a minus sign. A column whose values
+        are all labels (text that is not a number written out) is left-aligned; the
+        others are right-aligned.
 
     Returns
     -------
@@ -68,6 +81,7 @@ def format_table(
        1  0.000
     """
     header = [str(title) for title in header]
+    rows = [list(row) for row in rows]
     specs = [formats] * len(header) if isinstance(formats, str) else list(formats)
     if len(specs) != len(header):
         raise ValueError(
@@ -75,15 +89,19 @@ def format_table(
         )
     lines = []
     for number, row in enumerate(rows):
-        row = list(row)
         if len(row) != len(header):
             raise ValueError(
                 f"row {number} must have one value per column ({len(header)}), got {len(row)}"
             )
         lines.append([_cell(value, spec) for value, spec in zip(row, specs, strict=True)])
-    widths = [max(len(text) for text in column) for column in zip(header, *lines, strict=True)]
+    columns = list(zip(header, *lines, strict=True))
+    widths = [max(len(text) for text in column) for column in columns]
+    texts = [bool(rows) and all(_is_label(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join(
-        "  ".join(text.rjust(width) for text, width in zip(line, widths, strict=True))
+        "  ".join(
+            text.ljust(width) if left else text.rjust(width)
+            for text, width, left in zip(line, widths, texts, strict=True)
+        ).rstrip()
         for line in [header, *lines]
     )
 

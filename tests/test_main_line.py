@@ -48,9 +48,13 @@ def _folded(match: re.Match) -> bool:
 
 
 def _output_text(output: dict) -> str:
+    """The text a reader sees: a figure's or an HTML output's text/plain is not shown."""
     if output["output_type"] == "stream":
         return "".join(output["text"])
-    return "".join(output.get("data", {}).get("text/plain", ""))
+    data = output.get("data", {})
+    if "image/png" in data or "text/html" in data:
+        return ""
+    return "".join(data.get("text/plain", ""))
 
 
 def main_line(path: pathlib.Path) -> tuple[str, str]:

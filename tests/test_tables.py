@@ -40,3 +40,19 @@ def test_bad_shapes_are_refused_with_the_column_count():
         format_table(["a", "b"], [(1, 2)], [".1f"])
     with pytest.raises(ValueError, match=r"row 1 must have one value per column \(2\)"):
         format_table(["a", "b"], [(1, 2), (3,)])
+
+
+def test_text_columns_are_left_aligned_and_lines_have_no_trailing_spaces():
+    text = format_table(["run", "loss"], [("gradient descent", 0.5), ("momentum", 0.25)], ".2f")
+    assert text.splitlines() == [
+        "run               loss",
+        "gradient descent  0.50",
+        "momentum          0.25",
+    ]
+    text = format_table(["step", "note"], [(0, "start"), (1, "")], ["d", "s"])
+    assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def test_numbers_written_as_text_stay_right_aligned():
+    text = format_table(["predicted"], [("49",), ("1",), ("never",)], "s")
+    assert text.splitlines() == ["predicted", "       49", "        1", "    never"]
