@@ -530,12 +530,18 @@ def _schedule_factors(schedule, steps: int) -> NDArray[np.float64]:
 def _iterate(run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool) -> None:
     """The thread's update, step after step, for every configuration of the batch at once.
 
-    A configuration that diverges is flagged at its first bad step and frozen at w0 (its
-    η and α set to 0), so that the batch stays finite and the loop needs no masking.
+    Each line of the loop is one term of the formula, computed into a buffer (``out=``)
+    rather than a new array: the loop runs ``steps`` times over the whole batch. A
+    configuration that diverges is flagged at its first bad step and frozen at w0 (its η
+    and α set to 0), so that the batch stays finite and the loop needs no masking.
     """
-    batch = run.eta.shape
-    eta, alpha = run.eta[..., None].copy(), run.alpha[..., None].copy()  # shape (*B, 1)
+    batch, shape = run.eta.shape, run.w0.shape
+    # −η and α for every weight of every configuration, shape (*B, d): same-shape
+    # arithmetic is faster than broadcasting (*B, 1) against (*B, d) at every step.
+    minus_eta = -np.broadcast_to(run.eta[..., None], shape)
+    alpha = np.array(np.broadcast_to(run.alpha[..., None], shape))
     w, delta_w = run.w0.copy(), np.zeros_like(run.w0)
+    momentum_term = np.zeros_like(run.w0)
     # The first step's gradient (Δw = 0, so also at the look-ahead point), checked and
     # used: a stochastic gradient draws each minibatch for a step, none to waste.
     step_gradient = validate.gradient_at_start(gradient, w)
@@ -544,18 +550,21 @@ def _iterate(run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool) -
         if loss is not None:
             run.losses[0] = _loss_values(loss, w, batch)
         for step, factor in enumerate(run.factors):
-            momentum_term = alpha * delta_w  # α·Δw
+            np.multiply(alpha, delta_w, out=momentum_term)  # α·Δw
             if step > 0:
                 step_gradient = gradient(w + momentum_term if nesterov else w)
-            gradient_term = run.gradient_terms[step] = -(factor * eta) * step_gradient  # −η∇Q
-            delta_w = momentum_term + gradient_term  # Δw ← α·Δw − η·∇Q(w)
-            w = run.weights[step + 1] = w + delta_w  # w ← w + Δw
+            gradient_term = run.gradient_terms[step]
+            np.multiply(minus_eta, step_gradient, out=gradient_term)  # −η·∇Q(w)
+            if factor != 1.0:
+                gradient_term *= factor  # a schedule: η_t = η·s(t)
+            np.add(momentum_term, gradient_term, out=delta_w)  # Δw ← α·Δw − η·∇Q(w)
+            w = np.add(w, delta_w, out=run.weights[step + 1])  # w ← w + Δw
             if loss is not None:
                 run.losses[step + 1] = _loss_values(loss, w, batch)
             bad = _diverging(w, None if loss is None else run.losses[step + 1], run.threshold)
             if bad is not None:
                 run.diverged_at[bad & (run.diverged_at < 0)] = step + 1
-                w[bad], delta_w[bad], eta[bad], alpha[bad] = run.w0[bad], 0.0, 0.0, 0.0
+                w[bad], delta_w[bad], minus_eta[bad], alpha[bad] = run.w0[bad], 0.0, 0.0, 0.0
                 if (run.diverged_at >= 0).all():
                     break
 

@@ -49,7 +49,9 @@ def test_mappings_between_the_three_forms() -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(eta=st.floats(1e-4, 2e-3), alpha=momenta)
+# η ≤ 1.2e-3: from (-1.5, 2) every α in [0, 0.95] converges (checked on a 23 × 40 grid);
+# at η = 2e-3, α ≈ 0.55 overflows, and a diverging run compares nothing.
+@given(eta=st.floats(1e-4, 1.2e-3), alpha=momenta)
 def test_three_forms_agree_under_a_constant_learning_rate(eta: float, alpha: float) -> None:
     banana, w0 = Rosenbrock(), np.array([-1.5, 2.0])
     thread = thread_sgd(banana.gradient, w0, learning_rate=eta, momentum=alpha, steps=100)

@@ -576,9 +576,9 @@ def test_mean_loss_averages_the_recorded_losses_and_marks_divergence():
 def test_one_weight_as_a_number_equals_the_one_element_list(w0, eta, alpha):
     # A first-year's gradient of Q(w) = w² works on numbers; minimize accepts it as is.
     as_number = minimize(lambda w: 2 * w, w0, learning_rate=eta, momentum=alpha, steps=30,
-                         loss=lambda w: w**2)  # fmt: skip
+                         loss=lambda w: w * w)  # fmt: skip
     as_list = minimize(lambda w: 2 * w, [w0], learning_rate=eta, momentum=alpha, steps=30,
-                       loss=lambda w: (w**2).sum(axis=-1))  # fmt: skip
+                       loss=lambda w: (w * w).sum(axis=-1))  # fmt: skip
     np.testing.assert_array_equal(as_number.weights, as_list.weights)
     np.testing.assert_array_equal(as_number.losses, as_list.losses)
     assert as_number.diverged == as_list.diverged
