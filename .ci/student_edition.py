@@ -7,10 +7,10 @@ What changes, notebook by notebook (book/*.ipynb):
 
 - every ``{solution}`` directive is removed from the markdown, and every
   ``{solution-start}`` … ``{solution-end}`` block with the code cells inside it;
-- in the auto-checked exercise cells (tagged ``exercise``) the lines between
-  ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become
-  ``raise NotImplementedError(...)``; ``momentum_lib.exercises.check`` reports such
-  a function as "not written yet", so the whole notebook runs on past it;
+- the auto-checked exercise cells (tagged ``exercise``) stay as they are: they hold
+  the stub the student completes (``raise NotImplementedError``), which
+  ``momentum_lib.exercises.check`` reports as "not written yet", so the whole
+  notebook runs on past it; their worked solutions are solution-start blocks;
 - all outputs and execution counts are cleared, for the student to run.
 
 The exercises themselves stay, with their labels, so that a teacher's numbering
@@ -36,11 +36,6 @@ SOLUTION_START = re.compile(r"^(:{3,}|`{3,})\{solution-start\}", re.MULTILINE)
 SOLUTION_END = re.compile(
     r"^(:{3,}|`{3,})\{solution-end\}.*?^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL
 )
-SOLUTION_CODE = re.compile(
-    r"^(?P<indent>[ \t]*)# BEGIN SOLUTION[^\n]*\n.*?^[ \t]*# END SOLUTION[^\n]*$",
-    re.MULTILINE | re.DOTALL,
-)
-PLACEHOLDER = '{indent}raise NotImplementedError("Your turn: write this part, then run the cell")'
 
 
 def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -71,12 +66,6 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            tags = cell.metadata.get("tags", [])
-            if "exercise" in tags:
-                cell.source = SOLUTION_CODE.sub(
-                    lambda match: PLACEHOLDER.format(indent=match["indent"]), cell.source
-                )
-                cell.metadata["tags"] = [t for t in tags if t != "hide-input"]
         cells.append(cell)
     notebook.cells = cells
     return notebook

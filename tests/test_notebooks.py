@@ -70,17 +70,13 @@ def exercises_and_solutions(path: pathlib.Path) -> tuple[list[str | None], list[
     """Labels of the exercises (None if unlabelled), of their solutions, and the problems.
 
     A solution is a ``{solution}`` directive or a ``{solution-start}`` block naming the
-    exercise, or, for an auto-checked exercise, a code cell after it whose solution lines
-    sit between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` (.ci/student_edition.py
-    removes them).
+    exercise (an auto-checked exercise's worked code sits in such a block).
     """
     exercises: list[str | None] = []
     solutions: list[str] = []
     starts = ends = 0
     for cell in read(path).cells:
         if cell.cell_type == "code":
-            if exercises and exercises[-1] and "# BEGIN SOLUTION" in cell.source:
-                solutions.append(exercises[-1])
             continue
         if cell.cell_type != "markdown":
             continue
