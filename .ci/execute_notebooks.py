@@ -1,20 +1,24 @@
 """Regenerate the stored outputs of the book's notebooks: the one command after a deliberate change.
 
-    python .ci/execute_notebooks.py              # every notebook in book/
+    python .ci/execute_notebooks.py              # every notebook in book/, two at a time
     python .ci/execute_notebooks.py book/03_momentum.ipynb
+    python .ci/execute_notebooks.py --output DIR NOTEBOOK...   # write the results to DIR
 
-Each notebook runs top to bottom in a fresh kernel (working directory book/), its
-outputs are stored, and the metadata that only adds noise to diffs (execution
-timings, widget state) is removed. Review the diff of the printed numbers before
-committing: the stored outputs are nbval's reference.
+Each notebook runs top to bottom in a fresh kernel (working directory: its own
+folder), its outputs are stored, and the metadata that only adds noise to diffs
+(execution timings, widget state) is removed. Review the diff of the printed numbers
+before committing: the stored outputs are nbval's reference. A notebook that fails
+is reported and the others go on; the exit status is then 1.
 """
 
 from __future__ import annotations
 
+import argparse
 import pathlib
 import sys
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 from nbclient import NotebookClient
@@ -64,23 +68,44 @@ def clean(notebook: nbformat.NotebookNode) -> None:
     notebook.nbformat, notebook.nbformat_minor = 4, 5
 
 
-def execute(path: pathlib.Path) -> float:
+def execute(path: pathlib.Path, target: pathlib.Path) -> str:
+    """Run one notebook and write it to ``target``; a line for the log."""
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}}
-    ).execute()
+    try:
+        # "immediate": stop the kernel without a shutdown request, which a kernel with
+        # live widget comms (chapter 9) can leave hanging.
+        NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+    except Exception as error:  # reported with the notebook's name; the others go on
+        return f"FAILED {path.name}: {type(error).__name__}: {error}"
     seconds = time.perf_counter() - start
     clean(notebook)
-    nbformat.write(notebook, path)
-    return seconds
+    nbformat.write(notebook, target)
+    return f"{path.name}: {seconds:.1f} s"
 
 
-def main(arguments: list[str]) -> None:
-    paths = [pathlib.Path(a).resolve() for a in arguments] or sorted(BOOK.glob("*.ipynb"))
-    for path in paths:
-        print(f"{path.relative_to(ROOT)}: {execute(path):.1f} s", flush=True)
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    parser.add_argument("--output", type=pathlib.Path, help="write here instead of in place")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (2)")
+    options = parser.parse_args(arguments)
+    paths = [p.resolve() for p in options.notebooks] or sorted(BOOK.glob("*.ipynb"))
+    if options.output is not None:
+        options.output.mkdir(parents=True, exist_ok=True)
+    targets = [path if options.output is None else options.output / path.name for path in paths]
+    with ProcessPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+        lines = list(pool.map(execute, paths, targets))
+    for line in lines:
+        print(line, flush=True)
+    return 1 if any(line.startswith("FAILED") for line in lines) else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
