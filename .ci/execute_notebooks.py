@@ -14,6 +14,7 @@ is reported and the others go on; the exit status is then 1.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import pathlib
 import sys
 import time
@@ -100,7 +101,13 @@ def main(arguments: list[str]) -> int:
     if options.output is not None:
         options.output.mkdir(parents=True, exist_ok=True)
     targets = [path if options.output is None else options.output / path.name for path in paths]
-    with ProcessPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+    # A fresh process per notebook ("spawn", one task each): no kernel client, zmq
+    # context or event loop is shared or inherited between two notebooks.
+    with ProcessPoolExecutor(
+        max_workers=max(1, options.jobs),
+        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks_per_child=1,
+    ) as pool:
         lines = list(pool.map(execute, paths, targets))
     for line in lines:
         print(line, flush=True)

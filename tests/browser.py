@@ -78,18 +78,27 @@ def browser():
         chromium.close()
 
 
-def new_page(browser, errors: list[str]):
-    """A page that aborts and records requests that leave localhost, and records errors."""
-    page = browser.new_page()
+def block_other_hosts(target, blocked: list[str], prefix: str = "") -> None:
+    """Abort every request of ``target`` (a page or a context) that would leave localhost.
+
+    The one place the tests close the network: each aborted URL is appended to
+    ``blocked`` (after ``prefix``), so that a test can fail on it.
+    """
 
     def route(request_route) -> None:
         if is_local(request_route.request.url):
             request_route.continue_()
         else:
-            errors.append(f"request left localhost: {request_route.request.url}")
-            request_route.abort()
+            blocked.append(prefix + request_route.request.url)
+            request_route.abort("blockedbyclient")
 
-    page.route("**/*", route)
+    target.route("**/*", route)
+
+
+def new_page(browser, errors: list[str]):
+    """A page that aborts and records requests that leave localhost, and records errors."""
+    page = browser.new_page()
+    block_other_hosts(page, errors, prefix="request left localhost: ")
     page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
     return page

@@ -18,11 +18,10 @@ import re
 
 import nbformat
 import pytest
-from conftest_site import toc_files
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-BOOK = ROOT / "book"
-NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
+from tests.paths import BOOK, CHAPTERS, ROOT, toc_files
+
+NOTEBOOKS = CHAPTERS
 TOC_FILES = toc_files()
 
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")

@@ -1,21 +1,10 @@
-"""The pytest plugin of the book's infrastructure tests (loaded by ``-p conftest_site``).
+"""Fixtures of the site tests: open a page of the built book as a reader's browser does.
 
-1. nbval runs every cell as Jupyter does (see :func:`pytest_configure`).
-2. Fixtures for the site tests (tests/test_site.py): build, serve and open the book.
+The site itself (``site_dir``, ``site_url``: tests/site_build.py) and the browser
+(``browser``: tests/browser.py) are shared fixtures of tests/conftest.py.
 
-- ``site_dir``: the built HTML. By default the session runs the same build as
-  ``.ci/build-site`` (``jupyter-book build . -W -n --keep-going``) into a temporary
-  ``--path-output``; set ``MOMENTUM_SITE=_build/html`` to test an already built site
-  instead (fast while developing).
-- ``site_url``: that directory served by ``http.server`` on 127.0.0.1 at a free port.
-- ``browser`` (tests/browser.py, shared with the playground's tests): headless Debian
-  Chromium (/usr/bin/chromium) driven by Playwright. Where it is missing the browser tests
-  are skipped, except on CI (``CI=true``), where they fail.
 - ``visit``: opens a page once per session, with every non-localhost request aborted,
   and returns what a reader's browser saw (:class:`Visit`).
-
-This is not a conftest.py (tests/conftest.py is shared with the other tests): pyproject.toml
-puts tests/ on the path and loads this module with ``-p conftest_site`` in pytest's addopts.
 """
 
 from __future__ import annotations
@@ -23,26 +12,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import os
-import pathlib
-import re
-import shutil
-import subprocess
-import sys
-import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import yaml
-from browser import is_local, serve
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGE_BUDGET_BYTES = 1_500_000
-"""Issue 5's page budget: a page's own content (HTML, images, data; not the theme's _static)."""
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-BUILD_COMMAND = ["build", ".", "-W", "-n", "--keep-going"]
-"""The build of .ci/build-site: warnings are errors, a failing cell fails the build."""
+from tests.browser import block_other_hosts, is_local
+from tests.paths import expected_pages
+from tests.site_build import SiteReport
 
 # Raw TeX that MathJax should have replaced. Text inside code, scripts and MathJax's own
 # output is not looked at (MathJax skips the same elements), nor the search results.
@@ -116,136 +93,6 @@ INSPECT_JS = """
 """
 
 
-def _execute_cell_input_like_jupyter(self, cell_input: str, allow_stdin: bool | None = None):
-    """nbval's RunningKernel.execute_cell_input, with ``store_history=True`` as in Jupyter.
-
-    nbval >= 0.10 executes cells with ``store_history=False``, and then IPython ignores a
-    trailing ``;``: ``ax.set_title("…");`` prints ``Text(…)`` under nbval but nothing in
-    Jupyter, in nbclient or in the book's build, so strict nbval fails on a notebook that
-    is fine (nbval issue #194, IPython issue #14162). Run cells the way readers do.
-    """
-    return self.kc.execute(
-        cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
-    )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    try:
-        from nbval.kernel import RunningKernel
-    except ImportError:  # nbval not installed: nothing to fix
-        return
-    RunningKernel.execute_cell_input = _execute_cell_input_like_jupyter
-
-
-def toc_files() -> list[str]:
-    """The documents of _toc.yml in reading order (root first), as paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk([toc])
-    return [pathlib.PurePosixPath(f).with_suffix("").as_posix() for f in files]
-
-
-def notebook_files() -> list[str]:
-    """The documents of _toc.yml that are (or, not yet written, will be) notebooks."""
-    return [f for f in toc_files() if not (ROOT / f).with_suffix(".md").exists()]
-
-
-def expected_pages() -> list[str]:
-    """Every HTML page the build must produce, relative to the html directory."""
-    return [f"{f}.html" for f in toc_files()] + ["index.html", "genindex.html", "search.html"]
-
-
-def repository_url() -> str:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return config["repository"]["url"]
-
-
-def _jupyter_book() -> str:
-    candidate = pathlib.Path(sys.executable).parent / "jupyter-book"
-    found = str(candidate) if candidate.exists() else shutil.which("jupyter-book")
-    if found is None:
-        pytest.fail("jupyter-book is not installed: pip install -r requirements.txt")
-    return found
-
-
-class SiteReport:
-    """Collects the site's numbers and prints them in pytest's terminal summary."""
-
-    def __init__(self) -> None:
-        self.build_seconds: float | None = None
-        self.page_bytes: dict[str, int] = {}
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        lines = []
-        if self.build_seconds is not None:
-            lines.append(f"site build: {self.build_seconds:.1f} s")
-        if self.page_bytes:
-            heaviest = sorted(self.page_bytes.items(), key=lambda item: -item[1])
-            lines.append(
-                f"page weight (HTML + own images/data, not _static), budget "
-                f"{PAGE_BUDGET_BYTES / 1e6:.1f} MB:"
-            )
-            lines += [f"  {size / 1e3:8.1f} kB  {page}" for page, size in heaviest]
-        if lines:
-            terminalreporter.write_sep("-", "the static site")
-            for line in lines:
-                terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="session")
-def site_report(pytestconfig: pytest.Config) -> SiteReport:
-    report = SiteReport()
-    pytestconfig.pluginmanager.register(report, "momentum-site-report")
-    return report
-
-
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory, site_report: SiteReport) -> pathlib.Path:
-    """The built site's html directory (built now, or MOMENTUM_SITE if set)."""
-    prebuilt = os.environ.get("MOMENTUM_SITE")
-    if prebuilt:
-        html = pathlib.Path(prebuilt).resolve()
-        if not (html / "index.html").is_file():
-            pytest.fail(f"MOMENTUM_SITE={prebuilt} has no index.html: build the site first")
-        return html
-    output = tmp_path_factory.mktemp("site")
-    command = [_jupyter_book(), *BUILD_COMMAND, "--path-output", str(output)]
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    site_report.build_seconds = time.perf_counter() - start
-    log = output / "build.log"
-    log.write_text(result.stdout + result.stderr, encoding="utf-8")
-    if result.returncode != 0:
-        problems = [
-            ANSI_ESCAPE.sub("", line)
-            for line in (result.stdout + result.stderr).splitlines()
-            if re.search(r"WARNING:|ERROR|Error\b", line) and "[IPKernelApp]" not in line
-        ]
-        pytest.fail(
-            f"the site build failed (exit {result.returncode}): {' '.join(command)}\n"
-            f"full log: {log}\n" + "\n".join(problems[-40:]),
-            pytrace=False,
-        )
-    return output / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def site_url(site_dir: pathlib.Path) -> Iterator[str]:
-    """The site served from 127.0.0.1 on a free port, for the whole session."""
-    server, address = serve(site_dir)
-    yield address + "/"
-    server.shutdown()
-    server.server_close()
-
-
 @dataclasses.dataclass
 class Visit:
     """What the browser saw on one page."""
@@ -274,14 +121,7 @@ def _open(browser, site_url: str, page_path: str, redirect_to: str | None) -> Vi
     failed: list[str] = []
     responses = []
 
-    def local_only(route) -> None:
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", local_only)
+    block_other_hosts(context, blocked)
     page = context.new_page()
     page.on("request", lambda request: requests.append(request.url))
     page.on("websocket", lambda ws: requests.append(ws.url))

@@ -7,7 +7,7 @@ code cells whose input is not hidden (``hide-input``, ``hide-cell``, ``remove-in
 15,000 such characters (code and output included) read carefully in about 30 minutes
 (``shared/GUIDE.md``); the budget per chapter is :data:`MAIN_LINE_BUDGET`.
 
-    python tests/test_main_line.py    # print each chapter's main line and folded depth
+    python -m tests.book.test_main_line    # each chapter's main line and folded depth
 
 Main-line code is a first-year's code: no broadcasting tricks (``[None, …]``,
 ``[..., None]``, ``np.broadcast_to``, ``keepdims``) in code cells a reader sees.
@@ -21,7 +21,8 @@ import re
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 CORE_PATH = sorted((ROOT / "book").glob("0[0-4]_*.ipynb"))
 MAIN_LINE_BUDGET = 16_000
 HIDDEN_INPUT = {"hide-input", "hide-cell", "remove-input", "remove-cell"}

@@ -10,16 +10,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import pathlib
 import pkgutil
 import re
 
 import pytest
 
 import momentum_lib
+from tests.paths import CHAPTERS, ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
 INTRODUCED = re.compile(r"Introduced in chapters? (\d+)")
 MODULES = sorted(
     module.name

@@ -11,15 +11,11 @@ import pathlib
 import urllib.parse
 
 import pytest
-from conftest_site import (
-    PAGE_BUDGET_BYTES,
-    RAW_TEX,
-    expected_pages,
-    is_local,
-    notebook_files,
-    repository_url,
-    toc_files,
-)
+
+from tests.browser import block_other_hosts, is_local
+from tests.paths import expected_pages, notebook_files, repository_url, toc_files
+from tests.site.conftest import RAW_TEX
+from tests.site_build import PAGE_BUDGET_BYTES
 
 PAGES = expected_pages()
 # Every page, and the search page as a reader uses it (its results are fetched pages).
@@ -146,7 +142,7 @@ def test_playground_and_animation_work_on_the_built_site(browser, site_url: str)
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+    block_other_hosts(page, errors, prefix="request left localhost: ")
     try:
         page.goto(site_url + "book/09_playground.html")
         before = page.get_attribute(".playground-path", "points")

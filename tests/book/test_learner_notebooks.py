@@ -3,8 +3,8 @@
 1. The conversion, construct by construct, on small hand-made books (a _toc.yml and two
    notebooks in a temporary folder).
 2. Every chapter of the book converts with no MyST left, its cells, ids and stored outputs
-   kept, and its figures and exercises numbered as on the built site (when the session
-   has the site fixtures of tests/conftest_site.py).
+   kept, and its figures and exercises numbered as on the built site (the session's
+   ``site_dir``, tests/site_build.py).
 3. A real JupyterLab (the environment's ``jupyter lab``, on 127.0.0.1, with a token)
    serving the generated folder, opened in headless Chromium with every request that
    leaves localhost aborted (tests/browser.py): chapters 2 and 3 as a learner sees them,
@@ -31,11 +31,12 @@ from collections.abc import Iterator
 
 import nbformat
 import pytest
-from browser import new_page
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.browser import new_page
+from tests.paths import ROOT
+
 sys.path.insert(0, str(ROOT / ".ci"))
-import learner_notebooks as ln  # noqa: E402
+import learner_notebooks as ln
 
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
 PNG = (  # one white pixel
@@ -447,11 +448,8 @@ def _site_numbers(html: str) -> dict[str, str]:
     return numbers
 
 
-def test_figures_and_exercises_are_numbered_as_on_the_site(request: pytest.FixtureRequest) -> None:
+def test_figures_and_exercises_are_numbered_as_on_the_site(site_dir: pathlib.Path) -> None:
     """The site's numbers (read from the built HTML) are the learner notebooks'."""
-    if not request.config.pluginmanager.has_plugin("conftest_site"):
-        pytest.skip("needs the site fixtures: -p conftest_site (pyproject.toml's addopts)")
-    site_dir: pathlib.Path = request.getfixturevalue("site_dir")
     book = ln.read_book()
     site = {}
     for chapter in CHAPTERS:

@@ -9,11 +9,10 @@ import sys
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / ".ci"))
-from student_edition import strip_solutions  # noqa: E402
+from tests.paths import CHAPTERS, ROOT
 
-CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / ".ci"))
+from student_edition import strip_solutions
 
 
 def markdown(text: str) -> nbformat.NotebookNode:
