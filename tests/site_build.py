@@ -81,6 +81,10 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, site_report: SiteReport) 
     output = tmp_path_factory.mktemp("site")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["execute_notebooks"] = "off"
+    # The generated config lives elsewhere: its local extensions' folders, made absolute.
+    extensions = config["sphinx"].get("local_extensions", {})
+    for name, folder in extensions.items():
+        extensions[name] = str(ROOT / folder)
     config_file = output / "_config.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     command = [_jupyter_book(), "build", ".", "-W", "-n", "--keep-going", "--config",

@@ -8,6 +8,7 @@ Chromium. Each check is its own test, parametrized by page, so a failure names b
 from __future__ import annotations
 
 import pathlib
+import re
 import urllib.parse
 
 import pytest
@@ -162,3 +163,23 @@ def test_playground_and_animation_work_on_the_built_site(browser, site_url: str)
     finally:
         page.close()
     assert errors == []
+
+
+def test_library_names_link_to_their_reference_entry(site_dir: pathlib.Path) -> None:
+    """The first mention of a library name in a chapter links to an entry that exists."""
+    links = {}
+    for page in sorted((site_dir / "book").glob("0*.html")):
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'<a class="library-link[^"]*" href="([^"]+)"', html):
+            links.setdefault(page.name, []).append(href)
+    every = [href for hrefs in links.values() for href in hrefs]
+    assert "api/optimizers.html#momentum_lib.optimizers.minimize" in every
+    broken = []
+    for page, hrefs in links.items():
+        assert len(hrefs) == len(set(hrefs)), f"{page}: a name is linked twice"
+        for href in hrefs:
+            target, anchor = href.split("#")
+            html = (site_dir / "book" / target).read_text(encoding="utf-8")
+            if f'id="{anchor}"' not in html:
+                broken.append(f"{page}: {href}")
+    assert not broken, "links to reference entries that do not exist:\n" + "\n".join(broken)
