@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import pathlib
+import sys
 
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / ".ci"))
+from learner_notebooks import toc_documents  # noqa: E402  (.ci/ is not a package)
+
 BOOK = ROOT / "book"
 CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 """The chapters, as notebooks, in order."""
 
 
 def toc_files() -> list[str]:
-    """The documents of _toc.yml in reading order (root first), as paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
+    """The documents of _toc.yml in reading order (root first), as paths without suffix.
 
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk([toc])
-    return [pathlib.PurePosixPath(f).with_suffix("").as_posix() for f in files]
+    The learner-notebook generator reads the table of contents the same way: one reader.
+    """
+    return toc_documents(ROOT)
 
 
 def notebook_files() -> list[str]:
