@@ -131,11 +131,6 @@ def momentum_step(
             raise ValueError(
                 f"{name} must have the shape of w, got {value.shape} and w.shape = {w.shape}"
             )
-    return _momentum_update(w, delta_w, gradient, learning_rate, momentum)
-
-
-def _momentum_update(w, delta_w, gradient, learning_rate, momentum):
-    """The formula itself, for callers that have already checked their inputs."""
     delta_w = momentum * delta_w - learning_rate * gradient
     return w + delta_w, delta_w
 
