@@ -22,6 +22,10 @@ only the markdown and the cells' display metadata change:
 - a ``{dropdown}`` becomes ``<details>``, an admonition (``{note}``, …) a blockquote;
 - ``{numref}``, ``{ref}`` and ``{doc}`` become links with the site's text ("Fig. 12",
   "Exercise 13", the chapter's title); ``(label)=`` targets become anchors;
+- a citation (``{cite:t}``, ``{cite:p}`` or ``{cite}``, ``{cite:year}``) becomes the site's
+  author-year text, "Polyak (1964)", "(Polyak, 1964)" or "1964", linked to its entry in a
+  "References" list at the end of the notebook, formatted from book/references.bib in the
+  site's style (book/_ext/author_year.py: pybtex's "plain" format);
 - each figure cell (``mystnb.figure`` metadata) is followed by its caption, numbered as on
   the site, and by its alt text in a fold (JupyterLab shows no ``alt`` on outputs);
 - cells tagged ``hide-input``/``hide-output``/``hide-cell`` (and ``remove-*``) are
@@ -52,10 +56,18 @@ from collections.abc import Iterator
 
 import nbformat
 import yaml
+from docutils.nodes import make_id
+from pybtex.database import BibliographyData, Entry, parse_file
+from pybtex.plugin import find_plugin
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from author_year import PlainAuthorYearStyle, cited_names  # noqa: E402  (the site's style)
+
 BOOK = ROOT / "book"
 DEFAULT_OUTPUT = ROOT / "_build" / "learner"
+BIBLIOGRAPHY = "book/references.bib"
+"""The book's bibliography, relative to the repository (``bibtex_bibfiles`` in _config.yml)."""
 
 FIGURE_TEXT = "Fig. {number}"
 """How the site names a figure: Sphinx's default ``numfig_format`` (Jupyter Book 1 keeps it)."""
@@ -75,6 +87,9 @@ ADMONITIONS = {
     "error": "Error",
 }
 GATED = {"solution-start", "solution-end", "exercise-start", "exercise-end"}
+CITE_ROLES = ("cite", "cite:p", "cite:t", "cite:year")
+"""The citation roles the book uses (author-year, round brackets: book/_ext/round_citations.py)."""
+REFERENCES_HEADING = "## References"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 
 RUN_TO_PLAY = (
@@ -95,6 +110,8 @@ ROLE_OR_CODE = re.compile(
     re.DOTALL,
 )
 EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+CITE_ROLE = re.compile(r"\{(?P<role>cite(?::\w+)?)\}`(?P<keys>[^`]+)`")
+CITATION_LINK = re.compile(r"\]\(#(?P<anchor>ref-[^)\s]+)\)")
 EMPTY_LINK = re.compile(r"\[\]\(#(?P<label>[^)\s]+)\)")
 DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?:\\\$|[^$\n])+?\$")
@@ -204,6 +221,7 @@ class Book:
     titles: dict[str, str]  # document path without suffix -> its title
     exercises: dict[str, list[Target]]  # document -> its exercises in order, labelled or not
     notebooks: set[str]  # documents that are notebooks (they get a learner notebook)
+    bibliography: dict[str, Entry] = dataclasses.field(default_factory=dict)  # key -> entry
 
 
 def toc_documents(root: pathlib.Path = ROOT) -> list[str]:
@@ -288,6 +306,7 @@ class _Scanner:
 def read_book(root: pathlib.Path = ROOT) -> Book:
     """Read every document of _toc.yml, numbering figures and exercises as the site does."""
     book = Book(targets={}, titles={}, exercises={}, notebooks=set())
+    book.bibliography = read_bibliography(root)
     counters = {"figure": 0, "exercise": 0}
     for document in toc_documents(root):
         scanner = _Scanner(book, counters, document)
@@ -313,6 +332,76 @@ def read_book(root: pathlib.Path = ROOT) -> Book:
             raise ConversionError(f"{document}: {error}") from None
         book.titles.setdefault(document, pathlib.PurePosixPath(document).name)
     return book
+
+
+# --- Citations ----------------------------------------------------------------------------
+
+
+def read_bibliography(root: pathlib.Path = ROOT) -> dict[str, Entry]:
+    """The entries of book/references.bib by key (none if the book has no bibliography)."""
+    path = root / BIBLIOGRAPHY
+    return dict(parse_file(path).entries) if path.exists() else {}
+
+
+def reference_anchor(key: str) -> str:
+    """The anchor of an entry in a references list: the site's (``bibtex_cite_id``)."""
+    return make_id(f"ref-{key}")
+
+
+def citation(role: str, keys: str, bibliography: dict[str, Entry], *, link: bool = True) -> str:
+    """The text of ``{role}`keys``` as the site shows it, linked to the entries as there.
+
+    ``cite:t``: "Polyak (1964)" (the year is the link); ``cite:p`` and ``cite``:
+    "(Polyak, 1964; Qian, 1999)" (each "Polyak, 1964" is one); ``cite:year``: "1964".
+    With ``link=False``, plain text (the main-line measure of tests/book/test_main_line.py).
+    """
+    if role not in CITE_ROLES:
+        raise ConversionError(f"unsupported role {{{role}}}`{keys}`")
+    works = []
+    for key in (key.strip() for key in keys.split(",")):
+        entry = bibliography.get(key)
+        if entry is None:
+            raise ConversionError(f"{{{role}}}`{keys}`: no entry {key!r} in {BIBLIOGRAPHY}")
+        authors = cited_names(entry, et_al="*et al.*" if link else "et al.")
+        year = entry.fields["year"]
+        if link:
+            year = f"[{year}](#{reference_anchor(key)})"
+        if role == "cite:t":
+            works.append(f"{authors} ({year})")
+        elif role == "cite:year":
+            works.append(year)
+        else:
+            work = f"{authors}, {entry.fields['year']}"
+            works.append(f"[{work}](#{reference_anchor(key)})" if link else work)
+    if role in ("cite", "cite:p"):
+        return "(" + "; ".join(works) + ")"
+    return ", ".join(works)
+
+
+def cited_keys(notebook: nbformat.NotebookNode, bibliography: dict[str, Entry]) -> list[str]:
+    """The keys of the works a converted notebook links to, once each, in order."""
+    keys = {reference_anchor(key): key for key in bibliography}
+    return list(
+        dict.fromkeys(
+            keys[match["anchor"]]
+            for cell in notebook.cells
+            if cell.cell_type == "markdown"
+            for match in CITATION_LINK.finditer(cell.source)
+            if match["anchor"] in keys
+        )
+    )
+
+
+def references_list(keys: list[str], bibliography: dict[str, Entry]) -> str:
+    """A "References" section: the entries of ``keys``, formatted and sorted as on the site."""
+    style = PlainAuthorYearStyle(label_style="number")  # the list needs no labels
+    backend = find_plugin("pybtex.backends", "markdown")()
+    cited = BibliographyData(entries={key: bibliography[key] for key in keys})
+    items = [
+        f'- <a id="{reference_anchor(entry.key)}"></a>{entry.text.render(backend)}'
+        for entry in style.format_bibliography(cited)
+    ]
+    return "\n\n".join([REFERENCES_HEADING, "\n".join(items)])
 
 
 # --- Converting markdown ------------------------------------------------------------------
@@ -425,6 +514,8 @@ class Converter:
                 return self.reference(role, content)
             if role == "math":
                 return f"${content}$"
+            if role.startswith("cite"):
+                return citation(role, content, self.book.bibliography)
             if role == "term":
                 explicit = EXPLICIT_TARGET.match(content)
                 return explicit["text"] if explicit else content
@@ -647,6 +738,10 @@ class NotebookConverter:
         notebook.cells = [
             cell for cell in self.cells if cell.cell_type != "markdown" or cell.source.strip()
         ]
+        cited = cited_keys(notebook, self.book.bibliography)
+        if cited:  # the works cited in what is left (a student edition has no solutions)
+            text = references_list(cited, self.book.bibliography)
+            notebook.cells.append(_new_markdown("references", text))
         notebook.metadata["language_info"] = kernel_language_info()
         notebook.nbformat, notebook.nbformat_minor = 4, 5
         return notebook

@@ -310,11 +310,55 @@ def test_language_info_is_the_kernels(tmp_path) -> None:
     assert (converted.nbformat, converted.nbformat_minor) == (4, 5)
 
 
+BIB = """
+@article{polyak1964, author = {Polyak, Boris T.}, title = {Some methods},
+  journal = {USSR Comput. Math.}, volume = {4}, number = {5}, pages = {1--17}, year = {1964}}
+@misc{team2026, author = {Keras team,}, title = {{SGD}}, year = {2026}}
+@article{three1999, author = {One, A. and Two, B. and Three, C.}, title = {T},
+  journal = {J}, year = {1999}}
+"""
+
+
+def test_citations_read_as_on_the_site_and_list_their_works(tmp_path) -> None:
+    cells = [
+        markdown(
+            "As {cite:p}`polyak1964, team2026` say ({cite:year}`polyak1964`), "
+            "not `{cite}` in code.",
+            "text",
+        ),
+        markdown(EXERCISE),
+        markdown(":::{solution} a-ex\n:class: dropdown\nSee {cite:t}`three1999`.\n:::", "sol"),
+    ]
+    make_book(tmp_path, {"a": cells})
+    (tmp_path / "book" / "references.bib").write_text(BIB, encoding="utf-8")
+    book = ln.read_book(tmp_path)
+    notebook = nbformat.read(tmp_path / "book" / "a.ipynb", as_version=4)
+    converted = ln.convert_notebook(notebook, "book/a", book)
+    assert converted.cells[0].source == (
+        "As ([Polyak, 1964](#ref-polyak1964); [Keras team, 2026](#ref-team2026)) say "
+        "([1964](#ref-polyak1964)), not `{cite}` in code."
+    )
+    assert "See One *et al.* ([1999](#ref-three1999))." in converted.cells[2].source
+    references = converted.cells[-1]
+    assert references.id == "references"
+    assert references.source.startswith('## References\n\n- <a id="ref-team2026"></a>Keras team')
+    assert '<a id="ref-three1999"></a>A\\. One, B\\. Two, and C\\. Three' in references.source
+    assert "*USSR Comput\\. Math\\.*, 4\\(5\\):1–17, 1964" in references.source
+    student = ln.convert_notebook(notebook, "book/a", book, student=True)
+    assert ln.cited_keys(student, book.bibliography) == ["polyak1964", "team2026"]
+    assert "three1999" not in student.cells[-1].source  # cited in a solution only
+    with pytest.raises(ln.ConversionError, match="no entry 'nobody2020'"):
+        ln.convert_notebook(
+            nbformat.v4.new_notebook(cells=[markdown("{cite:p}`nobody2020`")]), "book/a", book
+        )
+
+
 @pytest.mark.parametrize(
     "text",
     [
         ":::{margin}\nA margin.\n:::",
         "{cite}`someone2020`",
+        "{cite:author}`someone2020`",
         ":::\nstray\n:::",
         "{numref}`no-such-label`",
         "````{solution-start} a-ex\n````\nnever ended",

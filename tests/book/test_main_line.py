@@ -5,7 +5,8 @@ outside dropdowns, exercises' solutions and admonitions folded with ``:class: dr
 code cells whose input is not hidden (``hide-input``, ``hide-cell``, ``remove-input``,
 ``remove-cell``); and the text outputs of cells whose output is not hidden. About
 15,000 such characters (code and output included) read carefully in about 30 minutes
-(``shared/GUIDE.md``); the budget per chapter is :data:`MAIN_LINE_BUDGET`.
+(``shared/GUIDE.md``); the budget per chapter is :data:`MAIN_LINE_BUDGET`. A citation
+counts as the text the site shows for it, "(Polyak, 1964)", not as its role.
 
     python -m tests.book.test_main_line    # each chapter's main line and folded depth
 
@@ -15,13 +16,18 @@ Main-line code is a first-year's code: no broadcasting tricks (``[None, …]``,
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import re
+import sys
 
 import pytest
 
 from tests.paths import ROOT
+
+sys.path.insert(0, str(ROOT / ".ci"))
+from learner_notebooks import CITE_ROLE, citation, read_bibliography
 
 CORE_PATH = sorted((ROOT / "book").glob("0[0-4]_*.ipynb"))
 MAIN_LINE_BUDGET = 16_000
@@ -40,6 +46,18 @@ SOLUTION_RANGE = re.compile(
 BROADCASTING = re.compile(
     r"\[\s*None\s*[,\]]|\[\s*(?:\.\.\.|:)\s*,\s*None\s*\]|broadcast_to|keepdims"
 )
+
+
+@functools.cache
+def _bibliography() -> dict:
+    return read_bibliography(ROOT)
+
+
+def _as_shown(markdown: str) -> str:
+    """Citations replaced by the text the site shows for them."""
+    return CITE_ROLE.sub(
+        lambda m: citation(m["role"], m["keys"], _bibliography(), link=False), markdown
+    )
 
 
 def _folded(match: re.Match) -> bool:
@@ -75,7 +93,7 @@ def main_line(path: pathlib.Path) -> tuple[str, str]:
             for match in FOLDED_BLOCK.finditer(source):
                 if _folded(match):
                     folded.append(match[0])
-            seen.append(FOLDED_BLOCK.sub(lambda m: "" if _folded(m) else m[0], source))
+            seen.append(_as_shown(FOLDED_BLOCK.sub(lambda m: "" if _folded(m) else m[0], source)))
             continue
         if cell["cell_type"] != "code":
             continue
@@ -128,7 +146,7 @@ def test_the_measure_folds_what_the_site_folds() -> None:
             {
                 "cell_type": "markdown",
                 "metadata": {},
-                "source": "seen\n:::{dropdown} Going deeper\nfolded\n:::\n",
+                "source": "seen {cite:p}`polyak1964`\n:::{dropdown} Going deeper\nfolded\n:::\n",
             },
             {
                 "cell_type": "code",
@@ -148,7 +166,7 @@ def test_the_measure_folds_what_the_site_folds() -> None:
         seen, folded = main_line(path)
     finally:
         path.unlink()
-    assert "seen" in seen and "shown" in seen
+    assert "seen (Polyak, 1964)" in seen and "shown" in seen and "{cite" not in seen
     assert "folded" not in seen and "hidden()" not in seen and "answer()" not in seen
     assert "folded" in folded and "hidden()" in folded and "answer()" in folded
 
