@@ -6,23 +6,38 @@ function on every case and says which case failed, with the inputs, the
 expected value and what the function returned, so that a learner knows what
 to fix, not only that something is wrong.
 
+:func:`grade` is the strict form for graded work (the autograder cells of the
+nbgrader course that ``.ci/nbgrader_course.py`` writes): the same cases, or random
+ones drawn from a seed the student does not see, run while every function of
+``momentum_lib`` is switched off, and any failing case raises ``AssertionError``.
+
 Introduced in chapter 2 (``gradient_descent_step``) and chapter 3 (``momentum_step``);
 the instructor page lists them all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib
 import pathlib
+import pkgutil
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import FunctionType
 
 import numpy as np
 from numpy.typing import NDArray
 
+import momentum_lib
+from momentum_lib import _validation as validate
 from momentum_lib import losses, optimizers, theory
 
-__all__ = ["EXERCISES", "CheckResult", "check"]
+__all__ = ["EXERCISES", "RANDOM_CASES", "CheckResult", "check", "grade"]
+
+RANDOM_CASES = 5
+"""How many random cases :func:`grade` draws from a seed."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,114 @@ EXERCISES: dict[str, Callable[[], list[Case]]] = {
     "critical_momentum": _critical_momentum_cases,
 }
 """The exercises :func:`check` knows, by name, each with its list of cases."""
+
+
+# --- Random cases, for the hidden tests of graded work -----------------------------------
+
+
+def _random_numbers(rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+    """``size`` numbers of either sign, rounded to two decimals (easy to read in feedback)."""
+    return np.round(rng.normal(scale=2.0, size=size), 2)
+
+
+def _draw_step(rng: np.random.Generator) -> dict:
+    size = int(rng.integers(1, 6))
+    return {
+        "w": _random_numbers(rng, size),
+        "gradient": _random_numbers(rng, size),
+        "learning_rate": round(float(rng.uniform(0.01, 1.0)), 3),
+    }
+
+
+def _draw_momentum_step(rng: np.random.Generator) -> dict:
+    size = int(rng.integers(1, 6))
+    return {
+        "w": _random_numbers(rng, size),
+        "delta_w": _random_numbers(rng, size),
+        "gradient": _random_numbers(rng, size),
+        "learning_rate": round(float(rng.uniform(0.01, 1.0)), 3),
+        "momentum": round(float(rng.uniform(0.0, 0.99)), 2),
+    }
+
+
+def _draw_mse_gradient(rng: np.random.Generator) -> dict:
+    size = int(rng.integers(1, 9))
+    return {"predictions": _random_numbers(rng, size), "targets": _random_numbers(rng, size)}
+
+
+def _draw_critical_momentum(rng: np.random.Generator) -> dict:
+    # η from 0.001 to 1, and λ such that ηλ lies in [0.01, 0.99] (rounding keeps it ≤ 1).
+    learning_rate = round(float(10.0 ** rng.uniform(-3.0, 0.0)), 4)
+    curvature = round(float(rng.uniform(0.01, 0.99)) / learning_rate, 3)
+    return {"learning_rate": learning_rate, "curvature": curvature}
+
+
+_RANDOM: dict[str, tuple[Callable, Callable[[np.random.Generator], dict]]] = {
+    "gradient_descent_step": (optimizers.gradient_descent_step, _draw_step),
+    "momentum_step": (optimizers.momentum_step, _draw_momentum_step),
+    "mean_squared_error_gradient": (losses.mean_squared_error_gradient, _draw_mse_gradient),
+    "critical_momentum": (theory.critical_momentum, _draw_critical_momentum),
+}
+"""Each exercise's library function (for the expected results) and its random inputs."""
+
+
+def _random_cases(exercise: str, seed: int) -> list[Case]:
+    reference, draw = _RANDOM[exercise]
+    rng = np.random.default_rng(seed)
+    cases = []
+    for number in range(1, RANDOM_CASES + 1):
+        arguments = draw(rng)
+        cases.append(Case(f"random case {number}", arguments, reference(**arguments)))
+    return cases
+
+
+# --- The tripwire: momentum_lib switched off while a graded function runs ----------------
+
+
+def _tripwire(*args: object, tripwire_message: str, **kwargs: object) -> None:
+    """What every function of momentum_lib runs while :func:`grade` runs a learner's function."""
+    raise RuntimeError(tripwire_message)
+
+
+@functools.cache
+def _library_functions() -> tuple[FunctionType, ...]:
+    """Every function of momentum_lib, public or private, except this module's."""
+    found = []
+    for info in pkgutil.iter_modules(momentum_lib.__path__):
+        module = importlib.import_module(f"{momentum_lib.__name__}.{info.name}")
+        if module.__name__ != __name__:
+            found += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, FunctionType) and value.__module__ == module.__name__
+            ]
+    return tuple(found)
+
+
+@contextlib.contextmanager
+def _library_switched_off() -> Iterator[None]:
+    """Make every function of momentum_lib raise a clear error, then restore it.
+
+    The function objects themselves get the tripwire's code, so that every way to
+    reach them fails: ``momentum_lib.momentum_step``, the module's name, or a name
+    bound to the function before grading began.
+    """
+    functions = _library_functions()
+    saved = [(f, f.__code__, f.__defaults__, f.__kwdefaults__) for f in functions]
+    try:
+        for function in functions:
+            function.__code__, function.__defaults__ = _tripwire.__code__, None
+            function.__kwdefaults__ = {
+                "tripwire_message": (
+                    f"{function.__module__}.{function.__qualname__} is switched off while "
+                    "grading: compute the result without momentum_lib"
+                )
+            }
+        yield
+    finally:
+        for function, code, defaults, kwdefaults in saved:
+            function.__code__, function.__defaults__ = code, defaults
+            function.__kwdefaults__ = kwdefaults
 
 
 def _same(expected: object, got: object) -> bool:
@@ -253,11 +376,103 @@ def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckRe
     >>> lines[5:7]
     ['  expected: [0.8]', '  got:      [1.2]']
     """
+    _refuse_unknown(exercise, function)
+    cases = EXERCISES[exercise]()
+    reports = _failures(function, cases, contextlib.nullcontext)
+    if reports is None:
+        passed, feedback = 0, _not_written_yet(exercise)
+    else:
+        passed, feedback = len(cases) - len(reports), _feedback(exercise, reports, len(cases))
+    if verbose:
+        print(feedback)
+    return CheckResult(exercise, passed, len(cases), feedback)
+
+
+def grade(exercise: str, function: Callable, *, seed: int | None = None) -> CheckResult:
+    """Grade the learner's ``function``: every case must pass, computed without momentum_lib.
+
+    Introduced in chapter 2, "The gradient descent update", whose exercise is the first
+    that the nbgrader course grades: its autograder cells call ``grade`` where the
+    chapters call :func:`check` (see the instructor page).
+
+    The cases are those of :func:`check` or, with a ``seed``, random ones that the
+    student has not seen (the hidden tests). Expected results are computed by the
+    library first; then, while ``function`` runs, every function of ``momentum_lib``
+    is switched off: it raises ``RuntimeError`` naming itself, however it is reached
+    (``momentum_lib.momentum_step``, its module, or a name bound to it earlier). So a
+    function that only calls the library's own implementation fails every case.
+
+    Parameters
+    ----------
+    exercise : str
+        One of :data:`EXERCISES`.
+    function : callable
+        The learner's function, called with the same keyword arguments as the
+        library function of that name.
+    seed : int, optional
+        Draw :data:`RANDOM_CASES` random cases from this seed, an integer >= 0,
+        instead of running :func:`check`'s cases.
+
+    Returns
+    -------
+    CheckResult
+        Every case passed.
+
+    Raises
+    ------
+    AssertionError
+        If a case fails, with :func:`check`'s feedback on every failing case (a stub
+        that raises ``NotImplementedError`` is "not written yet").
+    ValueError
+        If ``exercise`` is unknown, or ``seed`` is negative.
+
+    Examples
+    --------
+    >>> def my_step(w, gradient, learning_rate):
+    ...     return w - learning_rate * gradient
+    >>> grade("gradient_descent_step", my_step)
+    CheckResult(gradient_descent_step: 4 of 4 cases pass)
+    >>> grade("gradient_descent_step", my_step, seed=7)
+    CheckResult(gradient_descent_step: 5 of 5 cases pass)
+    >>> import momentum_lib
+    >>> def library_step(w, gradient, learning_rate):
+    ...     return momentum_lib.gradient_descent_step(w, gradient, learning_rate)
+    >>> grade("gradient_descent_step", library_step)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    AssertionError: ✗ gradient_descent_step: 4 of 4 cases fail
+    case 1 of 4: one weight, positive gradient: w must decrease
+    ...
+      got an error: RuntimeError: momentum_lib.optimizers.gradient_descent_step is switched off...
+    ...
+    """
+    _refuse_unknown(exercise, function)
+    if seed is None:
+        cases = EXERCISES[exercise]()
+    else:
+        cases = _random_cases(exercise, validate.steps(seed, "seed"))
+    reports = _failures(function, cases, _library_switched_off)
+    if reports is None:
+        raise AssertionError(_not_written_yet(exercise))
+    if reports:
+        raise AssertionError(_feedback(exercise, reports, len(cases)))
+    return CheckResult(exercise, len(cases), len(cases), _feedback(exercise, [], len(cases)))
+
+
+def _refuse_unknown(exercise: str, function: Callable) -> None:
     if exercise not in EXERCISES:
         raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {exercise!r}")
     if not callable(function):
         raise TypeError(f"function must be callable, got {function!r}")
-    cases = EXERCISES[exercise]()
+
+
+def _failures(
+    function: Callable, cases: list[Case], guard: Callable[[], contextlib.AbstractContextManager]
+) -> list[list[str]] | None:
+    """The report of every failing case, or None if ``function`` is not written yet.
+
+    ``function`` runs inside ``guard()`` (nothing, or momentum_lib switched off).
+    """
     reports, seen_errors = [], set()
     for number, case in enumerate(cases, start=1):
         arguments = {
@@ -265,29 +480,30 @@ def check(exercise: str, function: Callable, *, verbose: bool = True) -> CheckRe
         }
         got, error = None, None
         try:
-            got = function(**arguments)
+            with guard():
+                got = function(**arguments)
         except NotImplementedError:
-            feedback = (
-                f"… {exercise} is not written yet: replace\n"
-                "  `raise NotImplementedError` with your code, then run the cell again"
-            )
-            if verbose:
-                print(feedback)
-            return CheckResult(exercise, 0, len(cases), feedback)
+            return None
         except Exception as caught:  # the learner's bug, reported as feedback
             error = caught
         if error is not None or not _same(case.expected, got):
             repeated = error is not None and repr(error) in seen_errors
             reports.append(_case_report(number, len(cases), case, got, error, repeated))
             seen_errors.add(repr(error))
-    passed = len(cases) - len(reports)
-    if reports:
-        lines = [f"✗ {exercise}: {len(reports)} of {len(cases)} cases fail"]
-        for report in reports:
-            lines += report
-        feedback = "\n".join(lines)
-    else:
-        feedback = f"✓ {exercise}: all {len(cases)} cases pass"
-    if verbose:
-        print(feedback)
-    return CheckResult(exercise, passed, len(cases), feedback)
+    return reports
+
+
+def _not_written_yet(exercise: str) -> str:
+    return (
+        f"… {exercise} is not written yet: replace\n"
+        "  `raise NotImplementedError` with your code, then run the cell again"
+    )
+
+
+def _feedback(exercise: str, reports: list[list[str]], total: int) -> str:
+    if not reports:
+        return f"✓ {exercise}: all {total} cases pass"
+    lines = [f"✗ {exercise}: {len(reports)} of {total} cases fail"]
+    for report in reports:
+        lines += report
+    return "\n".join(lines)
