@@ -8,6 +8,7 @@ configurations on them at once.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from momentum_lib import _validation as validate
 
-__all__ = ["BumpySlope", "Quadratic", "Rosenbrock"]
+__all__ = [
+    "BumpySlope",
+    "LessardCounterexample",
+    "NesterovWorstFunction",
+    "Quadratic",
+    "Rosenbrock",
+]
 
 
 @dataclass(frozen=True)
@@ -210,4 +217,253 @@ class Rosenbrock:
         x, y = w[..., 0], w[..., 1]
         return np.stack(
             [-2 * (self.a - x) - 4 * self.b * x * (y - x**2), 2 * self.b * (y - x**2)], axis=-1
+        )
+
+
+@dataclass(frozen=True)
+class NesterovWorstFunction:
+    r"""Nesterov's "worst function" for methods that only combine past gradients.
+
+    .. math::
+
+        Q(w) = \frac{L - \mu}{8}\Bigl(w_1^2 + \sum_{i=1}^{d-1} (w_i - w_{i+1})^2 + w_d^2
+            - 2 w_1\Bigr) + \frac{\mu}{2}\,\lVert w\rVert^2
+
+    a quadratic whose Hessian, ¼(L − μ)·A + μ·I with A the tridiagonal matrix of 2s on
+    the diagonal and −1s beside it, has its curvatures strictly between μ and L
+    (``curvatures`` gives them in closed form). Its gradient links each weight only to its
+    neighbours, so that a method started at w0 = 0 whose weights stay in the span of the
+    gradients seen so far (gradient descent, momentum, Nesterov, with any η and α) has
+    non-zero weights in the first k coordinates only after k steps. Every coordinate of
+    the minimizer is non-zero,
+
+    .. math::
+
+        w^*_i = \frac{q^i - q^{2(d+1)-i}}{1 - q^{2(d+1)}}, \qquad
+        q = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}, \quad \kappa = L/\mu,
+
+    about q^i, so the part of w* such a method has not reached yet bounds its distance
+    from below (:meth:`lower_bound`): about q^k·‖w*‖ after k steps, whatever the method.
+    Nesterov (2004), *Introductory Lectures on Convex Optimization*, chapter 2, uses
+    the infinite-dimensional version, where the bound is exactly q^k·‖w* − w0‖.
+
+    Introduced in chapter 10, "The ball, exactly, and the limits of momentum".
+
+    Parameters
+    ----------
+    smallest_curvature : float, default 1.0
+        μ > 0.
+    largest_curvature : float, default 100.0
+        L >= μ.
+    dimension : int, default 1000
+        d >= 1, the number of weights; the bound holds for k < d steps.
+
+    Examples
+    --------
+    >>> worst = NesterovWorstFunction(1.0, 9.0, dimension=3)  # κ = 9, q = 1/2
+    >>> worst.gradient([0.0, 0.0, 0.0]).tolist()  # only the first weight is reached
+    [-2.0, 0.0, 0.0]
+    >>> worst.minimizer.round(4).tolist()  # close to q, q², q³ = 0.5, 0.25, 0.125
+    [0.4941, 0.2353, 0.0941]
+    """
+
+    smallest_curvature: float = 1.0
+    largest_curvature: float = 100.0
+    dimension: int = 1000
+
+    def __post_init__(self) -> None:
+        mu = float(validate.positive(self.smallest_curvature, "smallest_curvature"))
+        big_l = float(validate.positive(self.largest_curvature, "largest_curvature"))
+        if big_l < mu:
+            raise ValueError(
+                "largest_curvature must be >= smallest_curvature, got "
+                f"smallest_curvature = {mu!r}, largest_curvature = {big_l!r}"
+            )
+        dimension = self.dimension
+        if isinstance(dimension, bool) or not isinstance(dimension, numbers.Integral):
+            raise TypeError(f"dimension must be an integer >= 1, got {dimension!r}")
+        if dimension < 1:
+            raise ValueError(f"dimension must be an integer >= 1, got {dimension!r}")
+        object.__setattr__(self, "smallest_curvature", mu)
+        object.__setattr__(self, "largest_curvature", big_l)
+        object.__setattr__(self, "dimension", int(dimension))
+
+    @property
+    def condition_number(self) -> float:
+        """κ = L/μ (the curvatures themselves lie strictly between μ and L)."""
+        return self.largest_curvature / self.smallest_curvature
+
+    @property
+    def rate(self) -> float:
+        """q = (√κ − 1)/(√κ + 1), the rate per step that no such method can beat."""
+        root_kappa = np.sqrt(self.condition_number)
+        return float((root_kappa - 1.0) / (root_kappa + 1.0))
+
+    @property
+    def minimizer(self) -> NDArray[np.float64]:
+        """w*_i = (q^i − q^(2(d+1)−i)) / (1 − q^(2(d+1))), i = 1, …, d."""
+        q, d = self.rate, self.dimension
+        i = np.arange(1, d + 1)
+        return (q**i - q ** (2 * (d + 1) - i)) / (1.0 - q ** (2 * (d + 1)))
+
+    @property
+    def curvatures(self) -> NDArray[np.float64]:
+        """The Hessian's eigenvalues, μ + (L − μ)·sin²(jπ / (2(d + 1))), j = 1, …, d."""
+        j = np.arange(1, self.dimension + 1)
+        spread = self.largest_curvature - self.smallest_curvature
+        return (
+            self.smallest_curvature + spread * np.sin(j * np.pi / (2 * (self.dimension + 1))) ** 2
+        )
+
+    @property
+    def hessian(self) -> NDArray[np.float64]:
+        """¼(L − μ)·A + μ·I, with A tridiagonal (2 on the diagonal, −1 beside it)."""
+        d = self.dimension
+        tridiagonal = 2.0 * np.eye(d) - np.eye(d, k=1) - np.eye(d, k=-1)
+        return 0.25 * (self.largest_curvature - self.smallest_curvature) * tridiagonal + (
+            self.smallest_curvature * np.eye(d)
+        )
+
+    def loss(self, w: ArrayLike) -> NDArray[np.float64]:
+        """Q(w) as above, shape (...); ``w`` has shape (..., d)."""
+        w = self._weights(w)
+        chain = w[..., 0] ** 2 + np.sum(np.diff(w, axis=-1) ** 2, axis=-1) + w[..., -1] ** 2
+        spread = self.largest_curvature - self.smallest_curvature
+        return spread / 8.0 * (chain - 2.0 * w[..., 0]) + self.smallest_curvature / 2.0 * np.sum(
+            w**2, axis=-1
+        )
+
+    def gradient(self, w: ArrayLike) -> NDArray[np.float64]:
+        """∇Q(w) = ¼(L − μ)·(A w − e₁) + μ·w, shape (..., d): weight i sees i − 1 and i + 1."""
+        w = self._weights(w)
+        chain = 2.0 * w
+        chain[..., 1:] -= w[..., :-1]
+        chain[..., :-1] -= w[..., 1:]
+        chain[..., 0] -= 1.0
+        spread = self.largest_curvature - self.smallest_curvature
+        return 0.25 * spread * chain + self.smallest_curvature * w
+
+    def lower_bound(self, steps: int) -> NDArray[np.float64]:
+        r"""The smallest distance ‖w_k − w*‖ any such method can have, k = 0, …, ``steps``.
+
+        From w0 = 0, after k steps only the first k weights can be non-zero, so
+
+        .. math::
+
+            \lVert w_k - w^* \rVert \ge \sqrt{\textstyle\sum_{i > k} (w^*_i)^2}
+            \approx q^k\,\lVert w^* \rVert
+
+        (0 from k = d on). This holds for every method whose w_k lies in
+        w0 + span{∇Q(w0), …, ∇Q(w_(k−1))}: gradient descent, the thread's momentum and
+        Nesterov's look-ahead, for any η, α or schedule.
+
+        Returns
+        -------
+        numpy.ndarray
+            The bound for k = 0, …, ``steps``, shape (steps + 1,).
+        """
+        steps = validate.steps(steps)
+        squares = self.minimizer**2
+        tails = np.sqrt(np.cumsum(squares[::-1])[::-1])  # tails[k] = ‖(w*_(k+1), …, w*_d)‖
+        bound = np.zeros(steps + 1)
+        reached = min(steps + 1, self.dimension)
+        bound[:reached] = tails[:reached]
+        return bound
+
+    def _weights(self, w: ArrayLike) -> NDArray[np.float64]:
+        w = np.asarray(w, dtype=float)
+        if w.ndim == 0 or w.shape[-1] != self.dimension:
+            raise ValueError(
+                f"w must have {self.dimension} weights on its last axis (dimension), "
+                f"got shape {w.shape}"
+            )
+        return w
+
+
+@dataclass(frozen=True)
+class LessardCounterexample:
+    r"""A smooth, strongly convex 1-D function on which Polyak's heavy ball cycles.
+
+    .. math::
+
+        \nabla Q(w) = \begin{cases}
+            L\,w & w < 1 \\
+            \mu\,w + (L - \mu) & 1 \le w < 2 \\
+            L\,w - (L - \mu) & w \ge 2
+        \end{cases}
+
+    so Q is made of three quadratic pieces, with curvature L outside [1, 2] and μ inside:
+    μ-strongly convex and L-smooth, with its minimum Q(0) = 0. Lessard, Recht and
+    Packard (2016), "Analysis and design of optimization algorithms via integral
+    quadratic constraints", SIAM J. Optim. 26(1), take L = 25 and μ = 1 (the defaults):
+    the heavy ball with Polyak's pair for [μ, L], η = 4/(√μ + √L)² = 1/9 and α = 4/9,
+    started in [3.07, 3.46] (with Δw = 0), does not converge but ends in a cycle of three
+    points, while Nesterov's method converges.
+
+    Introduced in chapter 10, "The ball, exactly, and the limits of momentum".
+
+    Parameters
+    ----------
+    smallest_curvature : float, default 1.0
+        μ > 0, the curvature on [1, 2).
+    largest_curvature : float, default 25.0
+        L >= μ, the curvature elsewhere.
+
+    Examples
+    --------
+    >>> bowl = LessardCounterexample()
+    >>> bowl.gradient([0.5, 1.5, 3.0]).tolist()  # 25·w, w + 24, 25·w − 24
+    [12.5, 25.5, 51.0]
+    """
+
+    smallest_curvature: float = 1.0
+    largest_curvature: float = 25.0
+
+    def __post_init__(self) -> None:
+        mu = float(validate.positive(self.smallest_curvature, "smallest_curvature"))
+        big_l = float(validate.positive(self.largest_curvature, "largest_curvature"))
+        if big_l < mu:
+            raise ValueError(
+                "largest_curvature must be >= smallest_curvature, got "
+                f"smallest_curvature = {mu!r}, largest_curvature = {big_l!r}"
+            )
+        object.__setattr__(self, "smallest_curvature", mu)
+        object.__setattr__(self, "largest_curvature", big_l)
+
+    @property
+    def condition_number(self) -> float:
+        """κ = L/μ."""
+        return self.largest_curvature / self.smallest_curvature
+
+    @property
+    def minimizer(self) -> NDArray[np.float64]:
+        """w* = 0, where Q = 0."""
+        return np.zeros(1)
+
+    def loss(self, w: ArrayLike) -> NDArray[np.float64]:
+        """Q(w): L/2·w², then μ/2·w² + (L − μ)(w − ½), then L/2·w² − (L − μ)(w − 3/2).
+
+        ``w`` has shape (..., 1), or is a number.
+        """
+        x = np.asarray(w, dtype=float)
+        x = x if x.ndim == 0 else x[..., 0]
+        mu, big_l = self.smallest_curvature, self.largest_curvature
+        return np.where(
+            x < 1.0,
+            big_l / 2.0 * x**2,
+            np.where(
+                x < 2.0,
+                mu / 2.0 * x**2 + (big_l - mu) * (x - 0.5),
+                big_l / 2.0 * x**2 - (big_l - mu) * (x - 1.5),
+            ),
+        )
+
+    def gradient(self, w: ArrayLike) -> NDArray[np.float64]:
+        """∇Q(w): L·w, μ·w + (L − μ), L·w − (L − μ) on the three pieces; w's shape."""
+        x = np.asarray(w, dtype=float)
+        mu, big_l = self.smallest_curvature, self.largest_curvature
+        return np.where(
+            x < 1.0,
+            big_l * x,
+            np.where(x < 2.0, mu * x + (big_l - mu), big_l * x - (big_l - mu)),
         )

@@ -11,8 +11,9 @@ thread's update is linear in the state (w, Δw):
     \begin{pmatrix} w \\ \Delta w \end{pmatrix}
 
 and the error shrinks per step by the spectral radius of that 2×2 matrix.
-Everything in this module follows from it. Used from chapter 3 on (critical damping,
-the best pair for a valley) and derived in chapter 7, "Why momentum works";
+Everything in this module follows from it, except :func:`ball_parameters`, the ball of
+mass m and friction γ behind the update (chapter 10). Used from chapter 3 on (critical
+damping, the best pair for a valley) and derived in chapter 7, "Why momentum works";
 κ = L/μ is the condition number.
 """
 
@@ -25,6 +26,7 @@ from momentum_lib import _validation as validate
 
 __all__ = [
     "averaging_horizon",
+    "ball_parameters",
     "critical_momentum",
     "gradient_descent_optimal_learning_rate",
     "gradient_descent_rate",
@@ -206,6 +208,60 @@ def averaging_horizon(momentum: ArrayLike) -> NDArray | float:
     """
     alpha = validate.momentum(momentum)
     return 1.0 / (1.0 - alpha)
+
+
+def ball_parameters(
+    mass: ArrayLike, friction: ArrayLike, time_step: ArrayLike
+) -> tuple[NDArray | float, NDArray | float]:
+    r"""The (η, α) of a ball of mass m with friction γ, looked at every h seconds.
+
+    Introduced in chapter 10, "The ball, exactly, and the limits of momentum" (chapter 3
+    derives it).
+
+    The ball obeys Newton's law :math:`m\,\ddot w + \gamma\,\dot w = -\nabla Q(w)`. Stepped
+    with the slope at the current position, the friction on the new velocity and the
+    position moved by the new velocity,
+
+    .. math::
+
+        m\,\frac{v_{t+1} - v_t}{h} = -\gamma\,v_{t+1} - \nabla Q(w_t), \qquad
+        w_{t+1} = w_t + h\,v_{t+1},
+
+    it is the thread's update with Δw = h·v and
+
+    .. math::
+
+        \eta = \frac{h^2}{m + \gamma h}, \qquad \alpha = \frac{m}{m + \gamma h}.
+
+    A heavier ball raises α and lowers η; more friction lowers both. The effective
+    learning rate η/(1 − α) = h/γ does not depend on the mass.
+
+    Parameters
+    ----------
+    mass : float or array_like
+        m > 0.
+    friction : float or array_like
+        γ > 0 (without friction α = 1, and the ball never settles).
+    time_step : float or array_like
+        h > 0, the time between two looks at the ball (arrays broadcast).
+
+    Returns
+    -------
+    (learning_rate, momentum)
+
+    Examples
+    --------
+    >>> ball_parameters(mass=1.0, friction=1.0, time_step=0.25)
+    (0.05, 0.8)
+    """
+    m = validate.positive(mass, "mass")
+    gamma = validate.positive(friction, "friction")
+    h = validate.positive(time_step, "time_step")
+    denominator = m + gamma * h
+    learning_rate, momentum = h**2 / denominator, m / denominator
+    if np.ndim(learning_rate) == 0:
+        return float(learning_rate), float(momentum)
+    return learning_rate, momentum
 
 
 def measured_rate(distances: ArrayLike, early: int, late: int, window: int = 50) -> NDArray | float:
