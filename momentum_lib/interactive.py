@@ -1,25 +1,38 @@
 """Interactive figures that work on the static site (no kernel, no network) and in Jupyter.
 
-- :func:`playground`: sliders for η, α and the starting point; the trajectory on a
-  2-D landscape and the loss curve change at once. The update runs in the page, in
-  a small script that mirrors :func:`~momentum_lib.optimizers.minimize` step for step (tested
-  against it to 1e-9).
-- :func:`playground_widget`: the same playground as live ipywidgets, drawn by
-  matplotlib with :func:`~momentum_lib.optimizers.minimize` itself, for a running kernel.
-- :func:`rolling_ball`: the thread's illustration, animated: balls rolling on a 1-D
-  landscape with play, pause and step buttons. The positions are computed here by
-  :func:`~momentum_lib.optimizers.minimize` and embedded as data; the page's script only plays them.
+Every figure is an :class:`InteractiveFigure`: HTML that Jupyter (and so the book's pages)
+displays, with its controls, its configuration and momentum_lib's numbers embedded as
+JSON, and its scripts inline, so that nothing is fetched from anywhere. One shared script,
+``static/figures.js``, draws what the figures share (scales, axes, paths, arrows) and runs
+the controls (labelled sliders, choices and switches that work with the keyboard, the
+pointer and touch, each with a readout); each figure adds a small script of its own.
 
-Each returns an object that Jupyter (and so the book's pages) displays as HTML, with
-its script inline, so that nothing is fetched from anywhere. Introduced in
-chapter 3 (the rolling ball) and chapter 9, "Playground".
+Two kinds of numbers reach the page:
+
+- *computed here and embedded*: the figure only shows them (:func:`rolling_ball`,
+  :func:`outlier_fits`, :func:`noisy_floor`);
+- *mirrored in the page*: a few lines of JavaScript repeat a library function operation
+  for operation on the figure's embedded configuration (:func:`playground`,
+  :func:`schedule_change`, :func:`iteration_map`); the tests compare them with the
+  library to 1e-9.
+
+Either way :func:`figure_numbers` gives, from a figure's embedded configuration and the
+values of its controls, what the figure shows, computed by the library: the tests read
+both from the built page and compare, and :meth:`InteractiveFigure.widget` (the figure's
+twin in a running kernel) shows them.
+
+Introduced in chapter 3 (the rolling ball) and chapter 9, "Playground"; a figure in
+chapters 5 to 8.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
-from dataclasses import dataclass
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -27,49 +40,181 @@ import numpy as np
 from momentum_lib import _validation as validate
 from momentum_lib.landscapes import BumpySlope, Quadratic, Rosenbrock
 from momentum_lib.optimizers import minimize
-from momentum_lib.plotting import MINIMUM_COLOUR, MOMENTUM_COLOUR, colour_of
+from momentum_lib.plotting import EXTRA_COLOURS, MINIMUM_COLOUR, PALETTE, colour_of
 
 __all__ = [
+    "FLOOR_BATCH_SIZES",
+    "FLOOR_EFFECTIVE_RATES",
+    "FLOOR_MOMENTA",
+    "HUBER_DELTAS",
+    "OUTLIER_SHIFTS",
     "PLAYGROUND_LANDSCAPES",
+    "PLAYGROUND_LEARNING_RATES",
     "PLAYGROUND_STEPS",
     "PLAYGROUND_TOLERANCE",
-    "HTMLFigure",
+    "SCHEDULE_FACTORS",
+    "Control",
+    "InteractiveFigure",
+    "figure_numbers",
+    "iteration_map",
+    "noisy_floor",
+    "outlier_fits",
     "playground",
     "playground_widget",
     "rolling_ball",
+    "schedule_change",
 ]
 
-PLAYGROUND_LANDSCAPES = {
-    "valley": Quadratic([1.0, 10.0]),
-    "rosenbrock": Rosenbrock(1.0, 100.0),
-}
-"""The playground's landscapes, an ill-conditioned valley (κ = 10) and Rosenbrock's banana."""
-
-PLAYGROUND_STEPS = 500
-PLAYGROUND_TOLERANCE = 1e-6
-"""The playground reports the step from which the loss Q(w) stays ≤ this tolerance."""
-
-_VIEW = {"x": (-2.0, 2.0), "y": (-1.5, 3.0), "width": 400, "height": 450}
-
-# The playground's controls, written once: (label, widget description, low, high, step).
-# The page's sliders, the ipywidgets twin and the drawn view all read this table; the
-# start sliders span exactly the view.
-_SLIDERS = {
-    "log10_learning_rate": ("learning rate η", "log10 η", -4.0, -0.5, 0.01),
-    "momentum": ("momentum α", "α", 0.0, 0.99, 0.01),
-    "w1": ("start w₁", "start w₁", *_VIEW["x"], 0.05),
-    "w2": ("start w₂", "start w₂", *_VIEW["y"], 0.05),
-}
-_LOSS_PLOT = {"width": 400, "height": 150, "logRange": (-8.0, 4.0)}
-_DIVERGENCE_THRESHOLD = 1e12
+# --- What every figure shares ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class HTMLFigure:
-    """A piece of HTML that Jupyter displays as is (its text/plain form is ``label``)."""
+class Control:
+    """One control of an interactive figure: a slider, a choice or a switch.
 
+    Introduced in chapter 9, "Playground". The page's control and the widget twin's are
+    made from the same ``Control``, so that both offer the same values.
+
+    Parameters
+    ----------
+    name : str
+        The value's name, as :func:`figure_numbers` receives it.
+    label : str
+        What the reader sees next to the control (its accessible name too).
+    value : float, str or bool
+        The value at first.
+    low, high, step : float, optional
+        A slider's range and step (on log10 of the value if ``log``).
+    log : bool, default False
+        The slider moves log10 of the value; the readout shows ``digits`` significant digits.
+    digits : int, default 2
+        Decimals (significant digits if ``log``) of the readout.
+    choices : tuple, optional
+        A slider over these numbers only, or (for ``kind="choice"``) the options.
+    kind : {"slider", "choice", "switch"}, default "slider"
+    colour : str, optional
+        A switch's swatch: the colour of what it shows or hides.
+    """
+
+    name: str
+    label: str
+    value: float | str | bool
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    log: bool = False
+    digits: int = 2
+    choices: tuple = ()
+    kind: str = "slider"
+    colour: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("slider", "choice", "switch"):
+            raise ValueError(f"kind must be 'slider', 'choice' or 'switch', got {self.kind!r}")
+        if self.kind == "slider" and not self.choices:
+            if self.low is None or self.high is None or self.step is None:
+                raise ValueError(f"the slider {self.name!r} needs low, high and step")
+            position = np.log10(self.value) if self.log else self.value
+            if not self.low - 1e-12 <= position <= self.high + 1e-12:
+                raise ValueError(
+                    f"{self.name} must be within [{self.low}, {self.high}]"
+                    f"{' on a log10 scale' if self.log else ''}, got {self.value}"
+                )
+        if self.choices and self.kind != "switch" and self.value not in self.choices:
+            raise ValueError(f"{self.name} must be one of {list(self.choices)}, got {self.value!r}")
+
+    def html(self) -> str:
+        """The control as HTML: labelled, with its readout (``<output data-show>``)."""
+        label = html.escape(self.label)
+        if self.kind == "switch":
+            checked = " checked" if self.value else ""
+            swatch = (
+                f'<span class="mf-swatch" style="background:{self.colour}"></span>'
+                if self.colour
+                else ""
+            )
+            return (
+                f'<label class="mf-switch"><input type="checkbox" data-control="{self.name}"'
+                f"{checked}>{swatch}{label}</label>"
+            )
+        if self.kind == "choice":
+            options = "".join(
+                f'<option value="{html.escape(str(choice))}"'
+                f"{' selected' if choice == self.value else ''}>{html.escape(str(choice))}</option>"
+                for choice in self.choices
+            )
+            return (
+                f'<label class="mf-control"><span>{label}</span><select data-control="{self.name}"'
+                f' aria-label="{label}">{options}</select></label>'
+            )
+        if self.choices:
+            attributes = (
+                f'min="0" max="{len(self.choices) - 1}" step="1" '
+                f'value="{self.choices.index(self.value)}" '
+                f"data-values='{json.dumps(list(self.choices))}'"
+            )
+        else:
+            position = float(np.log10(self.value)) if self.log else self.value
+            attributes = (
+                f'min="{self.low}" max="{self.high}" step="{self.step}" value="{position:.6g}"'
+            )
+        scale = ' data-scale="log"' if self.log else ""
+        return (
+            f'<label class="mf-control"><span>{label}</span><input type="range" '
+            f'data-control="{self.name}" {attributes}{scale} data-digits="{self.digits}" '
+            f'aria-label="{label}"><output data-show="{self.name}"></output></label>'
+        )
+
+    def widget(self):
+        """The same control as an ipywidget (for :meth:`InteractiveFigure.widget`)."""
+        import ipywidgets as widgets
+
+        if self.kind == "switch":
+            return widgets.Checkbox(value=bool(self.value), description=self.label)
+        if self.kind == "choice":
+            return widgets.Dropdown(
+                options=list(self.choices), value=self.value, description=self.label
+            )
+        if self.choices:
+            return widgets.SelectionSlider(
+                options=list(self.choices), value=self.value, description=self.label
+            )
+        if self.log:
+            return widgets.FloatLogSlider(
+                value=self.value, base=10, min=self.low, max=self.high, step=self.step,
+                description=self.label,
+            )  # fmt: skip
+        return widgets.FloatSlider(
+            value=self.value, min=self.low, max=self.high, step=self.step, description=self.label
+        )
+
+
+@dataclass(frozen=True)
+class InteractiveFigure:
+    """An interactive figure: HTML that Jupyter displays as is, and what it was made of.
+
+    Introduced in chapter 3, "Momentum" (the rolling ball). Displayed in a notebook, it
+    is the figure itself (its scripts run once the notebook is trusted, for example after
+    you run its cell); :meth:`widget` is its twin, run by the kernel.
+
+    Attributes
+    ----------
+    kind : str
+        Which figure (the ``data-figure`` of its outer element).
+    html : str
+        The figure's HTML, outer element of class ``interactive-figure``.
+    label : str
+        Its text/plain form: what it shows, in one line.
+    config : dict
+        Its configuration and data, as the page embeds them.
+    controls : tuple of Control
+    """
+
+    kind: str
     html: str
     label: str
+    config: dict = field(repr=False)
+    controls: tuple[Control, ...] = field(repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -77,59 +222,278 @@ class HTMLFigure:
     def __repr__(self) -> str:
         return self.label
 
+    def values(self) -> dict:
+        """The controls' values as the figure starts."""
+        return {control.name: control.value for control in self.controls}
 
-def _script(name: str) -> str:
-    return resources.files("momentum_lib").joinpath("static", name).read_text()
+    def numbers(self, **values) -> dict:
+        """What the figure shows for these control values (the others as at first)."""
+        unknown = set(values) - set(self.values())
+        if unknown:
+            raise ValueError(
+                f"no such control: {sorted(unknown)}; the controls: {list(self.values())}"
+            )
+        return figure_numbers(self.kind, self.config, {**self.values(), **values})
+
+    def widget(self):
+        """The figure's twin as live ipywidgets: each change runs the library in the kernel.
+
+        The same controls, and for each change the numbers of :func:`figure_numbers` and a
+        matplotlib drawing of them. Needs ``ipywidgets`` (in requirements.txt).
+        """
+        import ipywidgets as widgets
+        import matplotlib.pyplot as plt
+
+        from momentum_lib.tables import print_table
+
+        def show(**values) -> None:
+            numbers = figure_numbers(self.kind, self.config, values)
+            _KINDS[self.kind].draw(self.config, values, numbers)
+            plt.show()
+            rows = [(name, _shown(value)) for name, value in numbers.items() if _is_readout(value)]
+            print_table(["", "value"], rows, ["s", "s"])
+
+        sliders = {control.name: control.widget() for control in self.controls}
+        return widgets.interactive(show, **sliders)
+
+
+def _shown(value) -> str:
+    if isinstance(value, float):
+        return "—" if not np.isfinite(value) else f"{value:.6g}"
+    return str(value)
+
+
+def _is_readout(value) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of figure: its library numbers and its matplotlib drawing (the twin's)."""
+
+    numbers: Callable[[dict, dict], dict]
+    draw: Callable[[dict, dict, dict], None]
+
+
+_KINDS: dict[str, _Kind] = {}
+
+
+def figure_numbers(kind: str, config: Mapping, values: Mapping) -> dict:
+    """What a figure of this kind shows for these control values, computed by the library.
+
+    Introduced in chapter 9, "Playground". ``config`` is the figure's embedded
+    configuration (``InteractiveFigure.config``, or the JSON read from a built page) and
+    ``values`` its controls' values; the result maps each readout of the page
+    (``data-show``) to its value, and names the arrays the page draws. The tests compare
+    it with the page; :meth:`InteractiveFigure.widget` shows it.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not a figure of this module.
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {sorted(_KINDS)}, got {kind!r}")
+    return _KINDS[kind].numbers(dict(config), dict(values))
+
+
+def _static(name: str) -> str:
+    return resources.files("momentum_lib").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _template(name: str, **pieces: str) -> str:
+    """The figure's markup, ``static/<name>.html``, with its ``$pieces`` filled in."""
+    return string.Template(_static(f"{name}.html")).substitute(pieces)
+
+
+def _json(data) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+
+
+def _rounded(values, digits: int = 12) -> list:
+    """Numbers for the page, to ``digits`` significant digits (None for nan)."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim > 1:
+        return [_rounded(row, digits) for row in array]
+    return [float(f"{v:.{digits}g}") if np.isfinite(v) else None for v in array]
+
+
+_RUN_COLOURS = {"gradientDescent": PALETTE["gradient descent"], "momentum": PALETTE["momentum"]}
+"""A run's colour in the pages, as :func:`~momentum_lib.plotting.colour_of` gives it."""
+
+
+def _sampled(values: np.ndarray, every: int, digits: int) -> list:
+    """Every ``every``-th step of runs recorded as (steps + 1, *grid), as (*grid, samples)."""
+    return _rounded(np.moveaxis(values[::every], 0, -1), digits)
+
+
+def _readouts(items: list[tuple[str, str]]) -> str:
+    cells = "".join(
+        f'<div><dt>{html.escape(label)}</dt><dd data-show="{name}"></dd></div>'
+        for name, label in items
+    )
+    return f'<dl class="mf-readouts" aria-live="polite">{cells}</dl>'
+
+
+def _table(columns: list[str], rows: list[tuple[str, list[str]]], caption: str) -> str:
+    """A table of readouts: one row per (label, readout names), one column per quantity."""
+    head = "".join(f'<th scope="col">{html.escape(column)}</th>' for column in ["", *columns])
+    body = "".join(
+        f'<tr><th scope="row">{html.escape(label)}</th>'
+        + "".join(f'<td data-show="{name}"></td>' for name in names)
+        + "</tr>"
+        for label, names in rows
+    )
+    return (
+        f'<table class="mf-table" aria-live="polite"><caption class="mf-sr-only">'
+        f"{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _legend(items: list[tuple[str, str]], *, dots: bool = False) -> str:
+    shape = " mf-dot" if dots else ""
+    spans = "".join(
+        f'<span><span class="mf-swatch{shape}" style="background:{colour}"></span>'
+        f"{html.escape(label)}</span>"
+        for label, colour in items
+    )
+    return f'<div class="mf-legend">{spans}</div>'
+
+
+def _assemble(
+    kind: str,
+    element_id: str,
+    *,
+    title: str,
+    description: str,
+    body: str,
+    controls: tuple[Control, ...],
+    config: dict,
+    after_controls: str = "",
+    classes: str = "",
+) -> str:
+    """The figure's HTML: outer element, style, description, body, controls, data, scripts."""
+    controls_html = "".join(control.html() for control in controls)
+    return (
+        f'<div class="interactive-figure {classes}" data-figure="{kind}" id="{element_id}" '
+        f'role="group" aria-label="{html.escape(title)}" '
+        f'aria-describedby="{element_id}-description">\n'
+        f"<style>{_static('figures.css')}</style>\n"
+        f'<p class="mf-sr-only" id="{element_id}-description">{html.escape(description)}</p>\n'
+        f"{body}\n"
+        f'<div class="mf-controls">{controls_html}</div>\n'
+        f"{after_controls}\n"
+        f'<script type="application/json" class="figure-config">{_json(config)}</script>\n'
+        f"<script>{_static('figures.js')}</script>\n"
+        f"<script>{_static(kind.replace('-', '_') + '.js')}</script>\n"
+        "</div>"
+    )
+
+
+def _contour_paths(loss: Callable, x_range, y_range, pixels: Callable, levels: int = 14) -> str:
+    """SVG contour lines of ``loss`` over the view, in the pixels ``pixels(w1, w2)`` gives."""
+    from contourpy import contour_generator  # matplotlib's own contouring library
+
+    x = np.linspace(*x_range, 160)
+    y = np.linspace(*y_range, 180)
+    z = loss(np.stack(np.meshgrid(x, y), axis=-1))
+    generator = contour_generator(x, y, z)
+    paths = []
+    for level in np.geomspace(max(z.min(), 1e-3), z.max(), levels):
+        for line in generator.lines(level):
+            px, py = pixels(line[:, 0], line[:, 1])
+            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+            paths.append(f'<polyline points="{points}"/>')
+    return "\n".join(paths)
+
+
+def _linear(domain: tuple[float, float], pixels: tuple[float, float]) -> Callable:
+    """The map from data to pixels that figures.js's ``scale(domain, pixels)`` is."""
+
+    def to_pixels(value):
+        return pixels[0] + (np.asarray(value) - domain[0]) * (
+            (pixels[1] - pixels[0]) / (domain[1] - domain[0])
+        )
+
+    return to_pixels
+
+
+# --- The playground (chapter 9) ------------------------------------------------------------
+
+PLAYGROUND_LANDSCAPES = {
+    "valley": Quadratic([1.0, 10.0]),
+    "rotated valley": Quadratic(
+        [1.0, 20.0],
+        minimizer=[0.5, 1.0],
+        rotation=[[np.cos(np.pi / 4), np.sin(np.pi / 4)], [-np.sin(np.pi / 4), np.cos(np.pi / 4)]],
+    ),
+    "rosenbrock": Rosenbrock(1.0, 100.0),
+}
+"""The playground's landscapes, an ill-conditioned valley (κ = 10), the same kind of valley
+turned by 45° (κ = 20), whose narrow direction mixes both weights, and Rosenbrock's banana."""
+
+PLAYGROUND_LEARNING_RATES = tuple(
+    float(f"{mantissa}e{exponent}")
+    for exponent in (-4, -3, -2, -1)
+    for mantissa in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8)
+    if float(f"{mantissa}e{exponent}") <= 0.4
+)
+"""The learning rates the playground's slider offers, 11 round numbers a decade from 1e-4 to 0.4."""
+
+PLAYGROUND_STEPS = 500
+PLAYGROUND_TOLERANCE = 1e-6
+"""The playground reports the step from which the loss Q(w) stays ≤ this tolerance."""
+
+_VIEW = {"x": (-2.0, 2.0), "y": (-1.5, 3.0)}
+_MAP_PIXELS = {"x": (40.0, 400.0), "y": (420.0, 10.0)}  # as playground.js draws the map
+_DIVERGENCE_THRESHOLD = 1e12
+_METHODS = (
+    ("gd", "gradient descent", False, False),
+    ("momentum", "momentum", True, False),
+    ("nesterov", "Nesterov", True, True),
+)
 
 
 def _landscape_config(name: str) -> dict:
     """What playground.js needs to evaluate the landscape; only the kinds it can draw."""
     landscape = PLAYGROUND_LANDSCAPES[name]
     if isinstance(landscape, Quadratic):
-        return {"name": name, "kind": "quadratic", "curvatures": landscape.curvatures.tolist()}
+        return {
+            "kind": "quadratic",
+            "hessian": landscape.hessian.tolist(),
+            "minimizer": landscape.minimizer.tolist(),
+        }
     if isinstance(landscape, Rosenbrock):
-        return {"name": name, "kind": "rosenbrock", "a": landscape.a, "b": landscape.b}
+        return {"kind": "rosenbrock", "a": landscape.a, "b": landscape.b}
     raise TypeError(
         f"the playground draws Quadratic and Rosenbrock landscapes, not {type(landscape).__name__}"
     )
 
 
-def _pixels(w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The playground's pixel coordinates of the weights (w₁, w₂)."""
-    px = (np.asarray(w1) - _VIEW["x"][0]) / np.ptp(_VIEW["x"]) * _VIEW["width"]
-    py = (_VIEW["y"][1] - np.asarray(w2)) / np.ptp(_VIEW["y"]) * _VIEW["height"]
-    return px, py
+def _landscape_of(config: dict):
+    """The library's landscape for a configuration playground.js evaluates."""
+    if config["kind"] == "quadratic":
+        hessian = np.array(config["hessian"])
+        curvatures, vectors = np.linalg.eigh(hessian)
+        return Quadratic(curvatures, minimizer=config["minimizer"], rotation=vectors.T)
+    return Rosenbrock(config["a"], config["b"])
 
 
-def _contour_paths(name: str) -> str:
-    """SVG contour lines of the landscape and a star at its minimum, in pixel coordinates."""
-    from contourpy import contour_generator  # matplotlib's own contouring library
-
-    landscape = PLAYGROUND_LANDSCAPES[name]
-    x = np.linspace(*_VIEW["x"], 160)
-    y = np.linspace(*_VIEW["y"], 180)
-    z = landscape.loss(np.stack(np.meshgrid(x, y), axis=-1))
-    generator = contour_generator(x, y, z)
-    paths = []
-    for level in np.geomspace(max(z.min(), 1e-3), z.max(), 14):
-        for line in generator.lines(level):
-            px, py = _pixels(line[:, 0], line[:, 1])
-            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
-            paths.append(f'<polyline points="{points}"/>')
-    mx, my = _pixels(*landscape.minimizer)
-    paths.append(
-        f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="{MINIMUM_COLOUR}" stroke="white"/>'
-    )
-    return "\n".join(paths)
-
-
-def _slider(control: str, value: float) -> str:
-    label, _, low, high, step = _SLIDERS[control]
+def _playground_controls(learning_rate, momentum, w0, landscape) -> tuple[Control, ...]:
     return (
-        f'<label>{label} <input type="range" data-control="{control}" min="{low}" '
-        f'max="{high}" step="{step}" value="{value}" aria-label="{html.escape(label)}"> '
-        f'<output data-show="{control.removeprefix("log10_")}"></output></label>'
-    )
+        Control("landscape", "landscape", landscape, choices=tuple(PLAYGROUND_LANDSCAPES),
+                kind="choice"),
+        Control("learning_rate", "learning rate η", learning_rate,
+                choices=PLAYGROUND_LEARNING_RATES),
+        Control("momentum", "momentum α", momentum, 0.0, 0.99, 0.01),
+        Control("w1", "start w₁", float(w0[0]), *_VIEW["x"], 0.05),
+        Control("w2", "start w₂", float(w0[1]), *_VIEW["y"], 0.05),
+        *(
+            Control(f"show_{key}", name, True, kind="switch", colour=PALETTE[name])
+            for key, name, _, _ in _METHODS
+        ),
+    )  # fmt: skip
 
 
 def playground(
@@ -139,23 +503,33 @@ def playground(
     w0: tuple[float, float] = (-1.8, 1.0),
     landscape: str = "valley",
     element_id: str = "momentum-playground",
-) -> HTMLFigure:
-    """The in-page playground: sliders for η, α and w0 over a 2-D landscape.
+) -> InteractiveFigure:
+    """The playground: gradient descent, momentum and Nesterov from the same start.
 
-    Introduced in chapter 9, "Playground". The page runs the thread's update
-    Δw ← αΔw − η∇Q(w); w ← w + Δw for ``PLAYGROUND_STEPS`` steps at every move
-    of a slider, draws the path over the contours and the loss curve (log scale),
-    and shows the final loss, the steps until Q stays ≤ ``PLAYGROUND_TOLERANCE`` (or
-    the step of divergence) and the effective learning rate η/(1 − α).
+    Introduced in chapter 9, "Playground". At every move of a control the page runs
+    the thread's update Δw ← αΔw − η∇Q(w); w ← w + Δw (and Nesterov's, with the
+    gradient at w + αΔw) for ``PLAYGROUND_STEPS`` steps, in a script that mirrors
+    :func:`~momentum_lib.optimizers.minimize`, draws the three paths over the contours
+    and their loss curves (log scale), and shows for each the final loss and the steps
+    until Q stays ≤ ``PLAYGROUND_TOLERANCE`` (or the step of divergence), and the
+    effective learning rate η/(1 − α). A press or a drag on the map moves the start; a
+    link carries the settings in the page's address (``?momentum=0.9&…``), for a
+    teacher to share.
 
     Parameters
     ----------
     learning_rate, momentum, w0
-        The sliders' starting values (η in [1e-4, 0.32] on a log scale, α in [0, 0.99]).
-    landscape : {"valley", "rosenbrock"}
+        The controls' starting values (η in [1e-4, 0.32] on a log scale, α in [0, 0.99],
+        w0 within the view, w₁ in [-2, 2] and w₂ in [-1.5, 3]).
+    landscape : {"valley", "rotated valley", "rosenbrock"}
         The landscape selected at first.
     element_id : str
         The HTML id of the playground (give each playground on a page its own).
+
+    Raises
+    ------
+    ValueError
+        If a value is outside its control's range or ``landscape`` is unknown.
     """
     validate.learning_rate(learning_rate)
     validate.momentum(momentum)
@@ -163,66 +537,121 @@ def playground(
         raise ValueError(
             f"landscape must be one of {sorted(PLAYGROUND_LANDSCAPES)}, got {landscape!r}"
         )
-    w1, w2 = (float(v) for v in validate.finite_array("w0", w0))
+    w0 = validate.finite_array("w0", w0)
+    controls = _playground_controls(learning_rate, momentum, w0, landscape)
     config = {
         "landscapes": {name: _landscape_config(name) for name in PLAYGROUND_LANDSCAPES},
+        "methods": [
+            {"key": key, "name": name, "momentum": uses_momentum, "nesterov": nesterov}
+            for key, name, uses_momentum, nesterov in _METHODS
+        ],
         "steps": PLAYGROUND_STEPS,
         "tolerance": PLAYGROUND_TOLERANCE,
         "threshold": _DIVERGENCE_THRESHOLD,
         "view": _VIEW,
-        "lossPlot": _LOSS_PLOT,
     }
-    options = "".join(
-        f'<option value="{name}"{" selected" if name == landscape else ""}>{name}</option>'
-        for name in PLAYGROUND_LANDSCAPES
-    )
+    px, py = _linear(_VIEW["x"], _MAP_PIXELS["x"]), _linear(_VIEW["y"], _MAP_PIXELS["y"])
     contours = "".join(
-        f'<g data-contours="{name}" fill="none" stroke="#999" stroke-width="0.8">'
-        f"{_contour_paths(name)}</g>"
-        for name in PLAYGROUND_LANDSCAPES
+        f'<g data-contours="{name}" fill="none" stroke="#aaa" stroke-width="0.8">'
+        + _contour_paths(surface.loss, _VIEW["x"], _VIEW["y"], lambda a, b: (px(a), py(b)))
+        + f'<circle cx="{px(surface.minimizer[0]):.1f}" cy="{py(surface.minimizer[1]):.1f}" r="5"'
+        f' fill="{MINIMUM_COLOUR}" stroke="white"/></g>'
+        for name, surface in PLAYGROUND_LANDSCAPES.items()
     )
-    view, plot = _VIEW, _LOSS_PLOT
-    page = f"""<div class="momentum-playground" id="{element_id}">
-<style>
-#{element_id} {{ font: 14px sans-serif; display: flex; flex-wrap: wrap; gap: 1em; }}
-#{element_id} label {{ display: block; margin: 0.3em 0; }}
-#{element_id} input[type=range] {{ width: 11em; vertical-align: middle; }}
-#{element_id} svg {{ background: #fff; border: 1px solid #ccc; max-width: 100%; height: auto; }}
-#{element_id} dl {{ display: grid; grid-template-columns: auto auto; gap: 0.2em 1em; }}
-</style>
-<div>
-<svg viewBox="0 0 {view["width"]} {view["height"]}" width="{view["width"]}"
- height="{view["height"]}" role="img"
- aria-label="Contours of the loss over two weights, with the path of the weights">
-{contours}
-<polyline class="playground-path" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="1.5"
- points=""/>
-<circle class="playground-start" r="5" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="2"/>
-</svg>
-<svg viewBox="0 0 {plot["width"]} {plot["height"]}" width="{plot["width"]}"
- height="{plot["height"]}" role="img" aria-label="Loss against step, on a log scale">
-<polyline class="playground-loss-curve" fill="none" stroke="{MOMENTUM_COLOUR}" stroke-width="1.5"
- points=""/>
-<text x="4" y="12" font-size="11">loss Q (log scale, 1e4 to 1e-8) against step, 0 to
- {PLAYGROUND_STEPS}</text>
-</svg>
-</div>
-<div>
-<label>landscape <select aria-label="landscape">{options}</select></label>
-{_slider("log10_learning_rate", np.log10(learning_rate))}
-{_slider("momentum", momentum)}
-{_slider("w1", w1)}
-{_slider("w2", w2)}
-<dl>
-<dt>final loss Q</dt><dd data-show="final_loss"></dd>
-<dt>steps until Q stays ≤ {PLAYGROUND_TOLERANCE:g}</dt><dd data-show="steps"></dd>
-<dt>effective rate η/(1 − α)</dt><dd data-show="effective"></dd>
-</dl>
-</div>
-<script type="application/json" class="playground-config">{json.dumps(config)}</script>
-<script>{_script("playground.js")}</script>
-</div>"""
-    return HTMLFigure(page, f"Playground({landscape}: η = {learning_rate}, α = {momentum})")
+    # The momentum path first: the page's first .playground-path is momentum's.
+    order = sorted(_METHODS, key=lambda method: method[0] != "momentum")
+    paths = "".join(
+        f'<polyline class="playground-path" data-method="{key}" fill="none" '
+        f'stroke="{PALETTE[name]}" stroke-width="1.6" points=""/>'
+        for key, name, _, _ in order
+    )
+    curves = "".join(
+        f'<polyline class="playground-loss-curve" data-method="{key}" fill="none" '
+        f'stroke="{PALETTE[name]}" stroke-width="1.4" points=""/>'
+        for key, name, _, _ in order
+    )
+    body = _template(
+        "playground",
+        contours=contours,
+        paths=paths,
+        curves=curves,
+        minimum=MINIMUM_COLOUR,
+        element_id=element_id,
+        readouts=_readouts([("effective", "effective rate η/(1 − α)")]),
+        table=_table(
+            ["final loss", "steps until Q ≤ 10⁻⁶"],
+            [(name, [f"final_loss:{key}", f"steps:{key}"]) for key, name, _, _ in _METHODS],
+            "Each method's final loss and the steps until its loss stays at or below 1e-6",
+        ),
+    )
+    page = _assemble(
+        "playground",
+        element_id,
+        title="Playground: gradient descent, momentum and Nesterov",
+        description=(
+            "An interactive playground. Choose a landscape, the learning rate η, the momentum α "
+            "and the start; the page runs gradient descent, momentum and Nesterov for "
+            f"{PLAYGROUND_STEPS} steps, draws their paths over the contours of the loss and "
+            "their loss curves, and shows each method's final loss and the steps it needs."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+        classes="momentum-playground",
+    )
+    return InteractiveFigure(
+        "playground",
+        page,
+        f"Playground({landscape}: η = {learning_rate}, α = {momentum})",
+        config,
+        controls,
+    )
+
+
+def _playground_numbers(config: dict, values: dict) -> dict:
+    surface = _landscape_of(config["landscapes"][values["landscape"]])
+    numbers: dict = {"effective": values["learning_rate"] / (1 - values["momentum"])}
+    for method in config["methods"]:
+        run = minimize(
+            surface.gradient, [values["w1"], values["w2"]],
+            learning_rate=values["learning_rate"],
+            momentum=values["momentum"] if method["momentum"] else 0.0,
+            nesterov=method["nesterov"], steps=config["steps"], loss=surface.loss,
+            divergence_threshold=config["threshold"],
+        )  # fmt: skip
+        key = method["key"]
+        kept = run.diverged_at if run.diverged else config["steps"] + 1
+        numbers[f"weights:{key}"] = run.weights[:kept]
+        numbers[f"losses:{key}"] = run.losses[:kept]
+        if run.diverged:
+            numbers[f"steps:{key}"] = f"diverged at step {run.diverged_at}"
+            numbers[f"final_loss:{key}"] = float("nan")
+        else:
+            settled = run.steps_to_settle(config["tolerance"])
+            numbers[f"steps:{key}"] = (
+                str(settled) if settled >= 0 else f"not within {config['steps']} steps"
+            )
+            numbers[f"final_loss:{key}"] = float(run.losses[-1])
+    return numbers
+
+
+def _playground_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from momentum_lib.plotting import plot_contours, plot_loss_curves
+
+    surface = _landscape_of(config["landscapes"][values["landscape"]])
+    shown = [m for m in config["methods"] if values[f"show_{m['key']}"]]
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    plot_contours(
+        surface.loss, config["view"]["x"], config["view"]["y"],
+        paths={m["name"]: numbers[f"weights:{m['key']}"] for m in shown},
+        minimizer=surface.minimizer, ax=left,
+    )  # fmt: skip
+    plot_loss_curves({m["name"]: numbers[f"losses:{m['key']}"] for m in shown}, ax=right)
+
+
+_KINDS["playground"] = _Kind(_playground_numbers, _playground_draw)
 
 
 def playground_widget(
@@ -230,42 +659,15 @@ def playground_widget(
 ):
     """The playground as live ipywidgets, for a notebook with a running kernel.
 
-    Introduced in chapter 9, "Playground". Each move of a slider runs
-    :func:`~momentum_lib.optimizers.minimize` and redraws the contours with the path and the
-    loss curve with matplotlib. Needs ``ipywidgets`` (in requirements.txt).
+    Introduced in chapter 9, "Playground". The twin of :func:`playground`
+    (:meth:`InteractiveFigure.widget`): each move of a control runs
+    :func:`~momentum_lib.optimizers.minimize` for the three methods and redraws the
+    contours with the paths and the loss curves with matplotlib. Needs ``ipywidgets``.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+    return playground(learning_rate=learning_rate, momentum=momentum, w0=w0).widget()
 
-    from momentum_lib.plotting import plot_contours, plot_loss_curves
 
-    def draw(landscape: str, log10_learning_rate: float, momentum: float, w1: float, w2: float):
-        surface = PLAYGROUND_LANDSCAPES[landscape]
-        run = minimize(
-            surface.gradient, [w1, w2], learning_rate=10**log10_learning_rate,
-            momentum=momentum, steps=PLAYGROUND_STEPS, loss=surface.loss,
-        )  # fmt: skip
-        _, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-        plot_contours(surface.loss, _VIEW["x"], _VIEW["y"], paths={"path": run.weights},
-                      minimizer=surface.minimizer, ax=left)  # fmt: skip
-        plot_loss_curves({"loss": run.losses}, ax=right)
-        steps = run.steps_to_settle(PLAYGROUND_TOLERANCE)
-        right.set_title("diverged" if run.diverged else f"steps until Q stays ≤ 1e-6: {steps}")
-        plt.show()
-
-    values = {
-        "log10_learning_rate": float(np.log10(learning_rate)),
-        "momentum": momentum,
-        "w1": w0[0],
-        "w2": w0[1],
-    }
-    sliders = {
-        control: widgets.FloatSlider(
-            value=values[control], min=low, max=high, step=step, description=description
-        )
-        for control, (_, description, low, high, step) in _SLIDERS.items()
-    }
-    return widgets.interactive(draw, landscape=list(PLAYGROUND_LANDSCAPES), **sliders)
+# --- The rolling ball (chapter 3) ------------------------------------------------------------
 
 
 def rolling_ball(
@@ -277,13 +679,14 @@ def rolling_ball(
     steps: int = 150,
     w_range: tuple[float, float] = (-3.5, 2.0),
     element_id: str = "rolling-ball",
-) -> HTMLFigure:
+) -> InteractiveFigure:
     """The ball rolling down a 1-D landscape, one ball per run, with play, pause and step.
 
     Introduced in chapter 3, "Momentum". The positions come from
     :func:`~momentum_lib.optimizers.minimize`, one vectorized call for all runs; the page
-    only plays them (about 25 frames a second), so the animation costs a few
-    kilobytes of numbers, not a video.
+    only plays them (25 frames a second), so the animation costs a few kilobytes of
+    numbers, not a video. A slider (or the arrow keys) picks any step; the readouts show
+    each ball's weight.
 
     Parameters
     ----------
@@ -295,72 +698,836 @@ def rolling_ball(
         The common start, η and number of steps.
     w_range : (float, float)
         The part of the landscape drawn.
+    element_id : str
+        The HTML id of the figure.
     """
     landscape = BumpySlope() if landscape is None else landscape
     labels = list(runs)
     momenta = validate.momentum([runs[label] for label in labels], "runs")
+    steps = validate.steps(steps)
     trajectory = minimize(
         landscape.gradient, [w0], learning_rate=learning_rate,
-        momentum=momenta, steps=validate.steps(steps), loss=landscape.loss,
+        momentum=momenta, steps=steps, loss=landscape.loss,
     )  # fmt: skip
-    width, height, margin = 560, 260, 20
     grid = np.linspace(*w_range, 300)
     heights = landscape.loss(grid[:, None])
-    top = float(heights.max())
-
-    def px(w):
-        return margin + (np.asarray(w) - w_range[0]) / np.ptp(w_range) * (width - 2 * margin)
-
-    def py(q):
-        return height - margin - np.asarray(q) / top * (height - 2 * margin)
-
-    curve = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px(grid), py(heights), strict=True))
     positions = trajectory.weights[..., 0]  # (steps + 1, runs)
-    data = {
+    config = {
+        "landscape": {
+            "slope": landscape.slope,
+            "ripple_amplitude": landscape.ripple_amplitude,
+            "ripple_frequency": landscape.ripple_frequency,
+        },
+        "runs": [
+            {"label": label, "momentum": float(a)} for label, a in zip(labels, momenta, strict=True)
+        ],
+        "w0": w0,
+        "learning_rate": learning_rate,
         "frames": steps + 1,
         "interval": 40,
-        "steps": list(range(steps + 1)),
-        "x": [[round(float(v), 1) for v in px(positions[:, i])] for i in range(len(labels))],
-        "y": [
-            [round(float(v) - 7, 1) for v in py(landscape.loss(positions[:, i, None]))]
-            for i in range(len(labels))
-        ],
-    }
+        "wRange": list(w_range),
+        "top": float(heights.max()),
+        "curve": {"w": _rounded(grid, 6), "q": _rounded(heights, 6)},
+        "w": _rounded(positions.T),
+        "q": _rounded(trajectory.losses.T),
+    }  # fmt: skip
     with_momentum = np.cumsum(momenta != 0) - 1  # the how-many-th run with momentum
     colours = [colour_of(a, i) for a, i in zip(momenta, with_momentum, strict=True)]
     balls = "".join(
-        f'<circle class="rolling-ball" r="7" fill="{colours[i]}" stroke="black"/>'
-        for i in range(len(labels))
-    )
-    legend = " ".join(
-        f'<span style="color:{colours[i]}">● {html.escape(label)}</span>'
-        for i, label in enumerate(labels)
+        f'<circle class="rolling-ball" r="7" fill="{colour}" stroke="black"/>' for colour in colours
     )
     finals = "; ".join(
         f"{label}: ends at w = {round(positions[-1, i], 2) + 0.0:.2f}"
         for i, label in enumerate(labels)
     )
-    page = f"""<div class="rolling-ball-animation" id="{element_id}">
-<style>
-#{element_id} {{ font: 14px sans-serif; }}
-#{element_id} svg {{ max-width: 100%; height: auto; background: #fff; }}
-#{element_id} button {{ margin-right: 0.3em; }}
-</style>
-<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img"
- aria-label="A ball for each run rolling on the loss curve. {html.escape(finals)}">
-<polyline fill="none" stroke="#444" stroke-width="2" points="{curve}"/>
-{balls}
-</svg>
-<div>{legend}</div>
-<div>
-<button type="button" data-action="play">▶ play</button>
-<button type="button" data-action="back">◀ step</button>
-<button type="button" data-action="forward">step ▶</button>
-<button type="button" data-action="reset">⟲ reset</button>
-<input type="range" min="0" max="{steps}" step="1" value="0" aria-label="frame">
-<span class="rolling-ball-step"></span>
-</div>
-<script type="application/json" class="rolling-ball-data">{json.dumps(data)}</script>
-<script>{_script("rolling_ball.js")}</script>
-</div>"""
-    return HTMLFigure(page, f"RollingBall({finals})")
+    controls = (Control("frame", "step", 0, 0, steps, 1, digits=0),)
+    body = _template(
+        "rolling_ball",
+        finals=html.escape(finals),
+        balls=balls,
+        legend=_legend(list(zip(labels, colours, strict=True)), dots=True),
+    )
+    readouts = _readouts([(f"w:{i}", f"w, {label}") for i, label in enumerate(labels)])
+    page = _assemble(
+        "rolling-ball",
+        element_id,
+        title="Balls rolling down the hill",
+        description=(
+            f"An animation of {len(labels)} balls rolling down a bumpy hill from w = {w0}, one "
+            f"for each run ({', '.join(labels)}), for {steps} steps. {finals}. Play, pause, "
+            "step forward or back, or pick a step with the slider."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+        after_controls=readouts,
+        classes="rolling-ball-animation",
+    )
+    return InteractiveFigure("rolling-ball", page, f"RollingBall({finals})", config, controls)
+
+
+def _rolling_ball_numbers(config: dict, values: dict) -> dict:
+    landscape = BumpySlope(**config["landscape"])
+    momenta = [run["momentum"] for run in config["runs"]]
+    run = minimize(
+        landscape.gradient, [config["w0"]], learning_rate=config["learning_rate"],
+        momentum=momenta, steps=config["frames"] - 1, loss=landscape.loss,
+    )  # fmt: skip
+    frame = int(values["frame"])
+    numbers: dict = {"positions": run.weights[..., 0].T, "losses": run.losses.T}
+    for i in range(len(momenta)):
+        numbers[f"w:{i}"] = float(run.weights[frame, i, 0])
+    return numbers
+
+
+def _rolling_ball_draw(config: dict, values: dict, numbers: dict) -> None:
+
+    from momentum_lib.plotting import plot_landscape_1d
+
+    landscape = BumpySlope(**config["landscape"])
+    ax = plot_landscape_1d(landscape.loss, tuple(config["wRange"]))
+    frame = int(values["frame"])
+    for i, run in enumerate(config["runs"]):
+        w = numbers["positions"][i, frame]
+        ax.plot(w, landscape.loss(np.array([w])), "o", ms=10, label=run["label"])
+    ax.legend()
+    ax.set_title(f"step {frame}")
+
+
+_KINDS["rolling-ball"] = _Kind(_rolling_ball_numbers, _rolling_ball_draw)
+
+
+# --- Outliers and the three regression losses (chapter 5) ------------------------------------
+
+OUTLIER_SHIFTS = tuple(float(s) for s in range(0, 31, 2))
+"""The distances, 0, 2, … 30, by which :func:`outlier_fits` offers to move the outliers down."""
+HUBER_DELTAS = (0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0)
+"""The Huber δ that :func:`outlier_fits` offers."""
+_HUBER_FIT = {"learning_rate": 0.05, "momentum": 0.9, "steps": 3000}
+_LOSS_LINES = (  # key, name, colour: MSE and Huber as in chapter 5's figures
+    ("mse", "MSE", PALETTE["gradient descent"]),
+    ("mae", "MAE", EXTRA_COLOURS[1]),
+    ("huber", "Huber", PALETTE["Nesterov"]),
+)
+
+
+def _mae_line(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """A best MAE line (b, w): the MAE of a line is piecewise linear, so a best line runs
+    through two of the points; every pair is tried (the first best pair is kept)."""
+    x = features[:, 1]
+    i, j = np.triu_indices(len(targets), k=1)
+    distinct = x[i] != x[j]
+    i, j = i[distinct], j[distinct]
+    slopes = (targets[j] - targets[i]) / (x[j] - x[i])
+    lines = np.stack([targets[i] - slopes * x[i], slopes], axis=-1)
+    return lines[np.abs(lines @ features.T - targets).mean(axis=-1).argmin()]
+
+
+def _shifted(config: dict, shift: float) -> np.ndarray:
+    y = np.array(config["y"], dtype=float)
+    y[config["outliers"]] -= shift
+    return y
+
+
+def outlier_fits(
+    x,
+    y,
+    outliers,
+    *,
+    shift: float = 20.0,
+    delta: float = 1.0,
+    truth: tuple[float, float] | None = None,
+    element_id: str = "outlier-fits",
+) -> InteractiveFigure:
+    """The lines fitted under MSE, MAE and Huber as a few points move away, and Huber's δ.
+
+    Introduced in chapter 5, "Which loss?". The points ``outliers`` of the data (x, y) are
+    moved down by a distance the reader chooses (``OUTLIER_SHIFTS``), and the page shows
+    the line ŷ = b + w x fitted to the moved data under each loss: MSE by least squares,
+    MAE exactly (a best MAE line runs through two of the points: every pair is tried),
+    Huber with δ from ``HUBER_DELTAS`` by :func:`~momentum_lib.optimizers.minimize` with
+    η = 0.05 and α = 0.9 for 3000 steps from (0, 0), as chapter 5 fits it. Every fit for
+    every setting is computed here and embedded (the Huber fits in one vectorized call).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        The data, before any point is moved.
+    outliers : array_like of int
+        The indices of the points that move.
+    shift, delta : float
+        The sliders' starting values, from ``OUTLIER_SHIFTS`` and ``HUBER_DELTAS``.
+    truth : (float, float), optional
+        The line (b, w) the data come from, drawn dashed.
+    element_id : str
+        The HTML id of the figure.
+
+    Raises
+    ------
+    ValueError
+        If x and y differ in shape, an index is out of range, or a value is not offered.
+    """
+    from momentum_lib.losses import _huber_gradient
+    from momentum_lib.models import design_matrix
+
+    x, y = validate.same_shape(x, y)
+    outliers = np.asarray(outliers, dtype=int)
+    if x.ndim != 1 or outliers.ndim != 1 or not np.all((outliers >= 0) & (outliers < x.size)):
+        raise ValueError(f"outliers must be indices into x (0 to {x.size - 1}), got {outliers}")
+    features = design_matrix(x)
+    config: dict = {
+        "x": _rounded(x),
+        "y": _rounded(y),
+        "outliers": outliers.tolist(),
+        "shifts": list(OUTLIER_SHIFTS),
+        "deltas": list(HUBER_DELTAS),
+        "huberFit": _HUBER_FIT,
+        "truth": None if truth is None else [float(v) for v in truth],
+        "losses": [{"key": key, "name": name} for key, name, _ in _LOSS_LINES],
+    }
+    data = np.stack([_shifted(config, s) for s in OUTLIER_SHIFTS])  # (shifts, n)
+    deltas = np.array(HUBER_DELTAS)
+
+    def huber_gradients(weights):  # weights (shifts, deltas, 2): every Huber fit at once
+        predictions = weights @ features.T  # (shifts, deltas, n)
+        return _huber_gradient(predictions, data[:, None, :], deltas[None, :, None]) @ features
+
+    huber = minimize(huber_gradients, np.zeros((len(OUTLIER_SHIFTS), deltas.size, 2)), **_HUBER_FIT)
+    config["fits"] = {
+        "mse": _rounded([np.linalg.lstsq(features, targets, rcond=None)[0] for targets in data]),
+        "mae": _rounded([_mae_line(features, targets) for targets in data]),
+        "huber": _rounded(huber.final_weights),
+    }
+    every = np.concatenate([y, data.ravel()])
+    margin = 0.05 * np.ptp(every)
+    config["xRange"] = [float(x.min() - 0.05 * np.ptp(x)), float(x.max() + 0.05 * np.ptp(x))]
+    config["yRange"] = [float(every.min() - margin), float(every.max() + margin)]
+    if config["truth"] is None:
+        config["truth"] = config["fits"]["mse"][0]
+    controls = (
+        Control("shift", "outliers moved down by", float(shift), choices=OUTLIER_SHIFTS),
+        Control("delta", "Huber's δ", float(delta), choices=HUBER_DELTAS),
+    )
+    normal = [i for i in range(x.size) if i not in set(config["outliers"])]
+    marks = "".join(
+        '<path class="outlier-fits-point" d="M-5,-5L5,5M-5,5L5,-5" stroke="#000" stroke-width="2"/>'
+        if i in set(config["outliers"])
+        else '<circle class="outlier-fits-point" r="3.2" fill="#777"/>'
+        for i in range(x.size)
+    )
+    lines = "".join(
+        f'<path class="outlier-fits-line" data-loss="{key}" fill="none" stroke="{colour}" '
+        'stroke-width="2.2"/>'
+        for key, _, colour in _LOSS_LINES
+    )
+    body = _template(
+        "outlier_fits",
+        moved=str(outliers.size),
+        marks=marks,
+        lines=lines,
+        legend=_legend(
+            [(name, colour) for _, name, colour in _LOSS_LINES]
+            + [("the line the data come from (dashed)", "#000")]
+        ),
+        table=_table(
+            ["slope w", "intercept b"],
+            [(name, [f"slope:{key}", f"intercept:{key}"]) for key, name, _ in _LOSS_LINES],
+            "The slope and intercept of the line fitted under each loss",
+        ),
+    )
+    page = _assemble(
+        "outlier-fits",
+        element_id,
+        title="Outliers and the three regression losses",
+        description=(
+            f"{x.size} data points, {len(normal)} ordinary and {outliers.size} that a slider moves "
+            "down, with the lines fitted under MSE, MAE and Huber's loss. A second slider sets "
+            "Huber's δ. The table gives each line's slope and intercept."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    fits = config["fits"]
+    s, d = OUTLIER_SHIFTS.index(float(shift)), HUBER_DELTAS.index(float(delta))
+    label = (
+        f"OutlierFits(shift {shift:g}, δ = {delta:g}: slopes MSE {fits['mse'][s][1]:.3f}, "
+        f"MAE {fits['mae'][s][1]:.3f}, Huber {fits['huber'][s][d][1]:.3f})"
+    )
+    return InteractiveFigure("outlier-fits", page, label, config, controls)
+
+
+def _outlier_fits_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.models import design_matrix, linear_regression
+
+    features = design_matrix(config["x"])
+    targets = _shifted(config, values["shift"])
+    huber = linear_regression(features, targets, loss="huber", delta=values["delta"])
+    fits = {
+        "mse": np.linalg.lstsq(features, targets, rcond=None)[0],
+        "mae": _mae_line(features, targets),
+        "huber": minimize(huber.gradient, [0.0, 0.0], **config["huberFit"]).final_weights,
+    }
+    numbers: dict = {"targets": targets}
+    for key, (intercept, slope) in fits.items():
+        numbers[f"slope:{key}"] = float(slope)
+        numbers[f"intercept:{key}"] = float(intercept)
+    return numbers
+
+
+def _outlier_fits_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    x = np.array(config["x"])
+    _, ax = plt.subplots(figsize=(7, 4.2))
+    ax.scatter(x, numbers["targets"], s=14, color="0.45", label="data")
+    ends = np.array(config["xRange"])
+    for key, name, colour in _LOSS_LINES:
+        b, w = numbers[f"intercept:{key}"], numbers[f"slope:{key}"]
+        ax.plot(ends, b + w * ends, color=colour, lw=2, label=f"{name}: slope {w:.3f}")
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend(fontsize=9)
+
+
+_KINDS["outlier-fits"] = _Kind(_outlier_fits_numbers, _outlier_fits_draw)
+
+
+# --- A learning-rate change in two conventions (chapter 6) -----------------------------------
+
+SCHEDULE_FACTORS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+"""The factors on η that :func:`schedule_change` offers at the change."""
+_PYTORCH_COLOUR = EXTRA_COLOURS[0]
+
+
+def schedule_change(
+    *,
+    change_at: int = 100,
+    factor: float = 0.5,
+    learning_rate: float = 0.001,
+    momentum: float = 0.9,
+    steps: int = 300,
+    w0: tuple[float, float] = (-1.5, 2.0),
+    element_id: str = "schedule-change",
+) -> InteractiveFigure:
+    """The thread's form and the PyTorch form when η changes during the run.
+
+    Introduced in chapter 6, "One method, three conventions". On Rosenbrock's banana
+    both forms run from ``w0`` with η, and from step ``change_at`` on with η·``factor``
+    (sliders for both). The page runs them in a script that mirrors
+    :func:`~momentum_lib.conventions.thread_sgd` and
+    :func:`~momentum_lib.conventions.pytorch_sgd`, draws both paths and the distance
+    between them (log scale), and shows the difference of their first steps after the
+    change, predicted α(1 − f)Δw_k and measured.
+
+    Parameters
+    ----------
+    change_at : int
+        The slider's starting step k, in [1, steps − 1].
+    factor : float
+        The starting factor f on η, from ``SCHEDULE_FACTORS``.
+    learning_rate, momentum, steps, w0
+        η before the change, α, the number of steps and the start.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.conventions import pytorch_sgd, thread_sgd
+
+    validate.learning_rate(learning_rate)
+    validate.momentum(momentum)
+    steps = validate.steps(steps)
+    if not 1 <= change_at <= steps - 1:
+        raise ValueError(f"change_at must be in [1, {steps - 1}], got {change_at}")
+    banana = Rosenbrock()
+    config = {
+        "landscape": {"a": banana.a, "b": banana.b},
+        "w0": [float(v) for v in validate.finite_array("w0", w0)],
+        "learning_rate": float(learning_rate),
+        "momentum": float(momentum),
+        "steps": steps,
+        "view": {"x": (-2.0, 2.0), "y": (-1.0, 3.0)},
+    }
+    controls = (
+        Control("change_at", "η changes at step k", int(change_at), 1, steps - 1, 1, digits=0),
+        Control("factor", "new η = η × f, f", float(factor), choices=SCHEDULE_FACTORS),
+    )
+    view = config["view"]
+    px, py = _linear(view["x"], (40.0, 400.0)), _linear(view["y"], (370.0, 10.0))
+    contours = _contour_paths(banana.loss, view["x"], view["y"], lambda a, b: (px(a), py(b)))
+    thread = thread_sgd(
+        banana.gradient, w0, learning_rate=_schedule_of(config, change_at, factor),
+        momentum=momentum, steps=steps,
+    )  # fmt: skip
+    pytorch = pytorch_sgd(
+        banana.gradient, w0, learning_rate=_schedule_of(config, change_at, factor),
+        momentum=momentum, steps=steps,
+    )  # fmt: skip
+    end_gap = float(np.linalg.norm(thread[-1] - pytorch[-1]))
+    colours = {"thread": PALETTE["momentum"], "pytorch": _PYTORCH_COLOUR}
+    minimum = (
+        f'<circle cx="{px(banana.minimizer[0]):.1f}" cy="{py(banana.minimizer[1]):.1f}" r="5" '
+        f'fill="{MINIMUM_COLOUR}" stroke="white"/>'
+    )
+    body = _template(
+        "schedule_change",
+        contours=contours,
+        minimum=minimum,
+        thread=colours["thread"],
+        pytorch=colours["pytorch"],
+        legend=_legend(
+            [
+                ("the thread's form", colours["thread"]),
+                ("PyTorch form (dashed)", colours["pytorch"]),
+            ]
+        ),
+        readouts=_readouts(
+            [
+                ("predicted", "first steps after the change differ by α(1 − f)Δw_k ="),
+                ("measured", "measured difference of the first steps"),
+                ("gap_end", f"‖thread − PyTorch‖ at step {steps}"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "schedule-change",
+        element_id,
+        title="A learning-rate change in the thread's form and in PyTorch's",
+        description=(
+            f"Two runs on Rosenbrock's function, the thread's form and the PyTorch form, with "
+            f"η = {learning_rate} and α = {momentum}; at a step the reader chooses, η is "
+            "multiplied by a factor. Before the change the paths are one; after it they part, "
+            "and the figure shows by how much, predicted and measured."
+        ),
+        body=body,
+        controls=controls,
+        config={**config, "colours": colours},
+    )
+    label = f"ScheduleChange(η × {factor:g} at step {change_at}: final distance {end_gap:.4f})"
+    return InteractiveFigure("schedule-change", page, label, config, controls)
+
+
+def _schedule_of(config: dict, change_at: int, factor: float) -> np.ndarray:
+    """η_t: η before step ``change_at``, η·factor from it on (as the page computes it)."""
+    eta = config["learning_rate"]
+    return np.array([eta if t < change_at else eta * factor for t in range(config["steps"])])
+
+
+def _schedule_change_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.conventions import pytorch_sgd, thread_sgd
+
+    banana = Rosenbrock(**config["landscape"])
+    k, factor, alpha = int(values["change_at"]), values["factor"], config["momentum"]
+    rates = _schedule_of(config, k, factor)
+    thread = thread_sgd(
+        banana.gradient, config["w0"], learning_rate=rates, momentum=alpha, steps=config["steps"]
+    )
+    pytorch = pytorch_sgd(
+        banana.gradient, config["w0"], learning_rate=rates, momentum=alpha, steps=config["steps"]
+    )
+    predicted = alpha * (1 - factor) * (thread[k] - thread[k - 1])
+    measured = (thread[k + 1] - thread[k]) - (pytorch[k + 1] - pytorch[k])
+    return {
+        "thread": thread,
+        "pytorch": pytorch,
+        "predicted": [float(v) for v in predicted],
+        "measured": [float(v) for v in measured],
+        "gap_end": float(np.linalg.norm(thread[-1] - pytorch[-1])),
+    }  # fmt: skip
+
+
+def _schedule_change_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    gap = np.linalg.norm(numbers["thread"] - numbers["pytorch"], axis=1)
+    _, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.semilogy(np.maximum(gap, 1e-17), color=PALETTE["momentum"])
+    ax.axvline(values["change_at"], color="0.5", ls="--", label=f"η × {values['factor']:g}")
+    ax.set(xlabel="step t", ylabel="‖thread − PyTorch‖")
+    ax.legend()
+
+
+_KINDS["schedule-change"] = _Kind(_schedule_change_numbers, _schedule_change_draw)
+
+
+# --- The map of (ηλ, α) and the 2×2 iteration (chapter 7) --------------------------------------
+
+_MAP_RANGE = {"x": (0.0, 4.2), "y": (0.0, 1.0)}
+
+
+def _regions() -> dict[str, list]:
+    """The four regimes of chapter 7 as polygons in the (ηλ, α) plane, and their labels."""
+    alpha = np.linspace(0.0, 0.99, 100)
+    low, high = (1 - np.sqrt(alpha)) ** 2, (1 + np.sqrt(alpha)) ** 2
+    edge = np.minimum(2 + 2 * alpha, _MAP_RANGE["x"][1])
+    right = _MAP_RANGE["x"][1]
+
+    def polygon(xs, ys):
+        return [[round(float(a), 4), round(float(b), 4)] for a, b in zip(xs, ys, strict=True)]
+
+    return {
+        "monotone": polygon([0.0, *low], [0.0, *alpha]),
+        "oscillating": polygon([*low, *high[::-1]], [*alpha, *alpha[::-1]]),
+        "alternating": polygon([*high, *edge[::-1]], [*alpha, *alpha[::-1]]),
+        "divergent": polygon([*edge, right, right], [*alpha, 0.99, 0.0]),
+    }
+
+
+def iteration_map(
+    *,
+    step_curvature: float = 0.2,
+    momentum: float = 0.5,
+    steps: int = 40,
+    element_id: str = "iteration-map",
+) -> InteractiveFigure:
+    """The (ηλ, α) map of chapter 7: pick a point, see M's eigenvalues and the 1-D path.
+
+    Introduced in chapter 7, "Why momentum works". Sliders (or a press on the map)
+    choose ηλ and α; the page shows where the point lies among the four regimes
+    (monotone, oscillating, alternating, divergent; the dashed curve is critical damping
+    α = (1 − √ηλ)²), the two eigenvalues z of the iteration matrix in the complex plane
+    with the unit circle and the circle of radius √α, and the path w_t of
+    Δw ← αΔw − ηλ w; w ← w + Δw from w₀ = 1. Its script mirrors
+    :func:`~momentum_lib.theory.iteration_eigenvalues` and
+    :func:`~momentum_lib.optimizers.minimize`.
+
+    Parameters
+    ----------
+    step_curvature : float
+        The starting ηλ, in [0.01, 4.2].
+    momentum : float
+        The starting α, in [0, 0.99].
+    steps : int
+        The length of the path drawn.
+    element_id : str
+        The HTML id of the figure.
+    """
+    controls = (
+        Control("step_curvature", "step size ηλ", float(step_curvature), 0.01, 4.2, 0.01),
+        Control("momentum", "momentum α", float(momentum), 0.0, 0.99, 0.01),
+    )
+    config = {
+        "steps": validate.steps(steps),
+        "w0": 1.0,
+        "threshold": _DIVERGENCE_THRESHOLD,
+        "mapRange": _MAP_RANGE,
+        "colours": {
+            "gradientDescent": PALETTE["gradient descent"],
+            "momentum": PALETTE["momentum"],
+        },
+    }
+    shades = {
+        "monotone": "#f4f4f4",
+        "oscillating": "#e2e2e2",
+        "alternating": "#f4f4f4",
+        "divergent": "#c8c8c8",
+    }
+    label_at = {
+        "monotone": (0.35, 0.03),
+        "oscillating": (1.2, 0.6),
+        "alternating": (1.75, 0.03),
+        "divergent": (3.55, 0.3),
+    }
+    regions = "".join(
+        f"<path data-region='{json.dumps(points)}' fill='{shades[name]}' stroke='none'/>"
+        for name, points in _regions().items()
+    )
+    labels = "".join(
+        f"<text data-at='{json.dumps(at)}' text-anchor='middle' font-size='12' fill='#222'>"
+        f"{name}</text>"
+        for name, at in label_at.items()
+    )
+    etas = np.linspace(0.0, 1.0, 60)
+    critical = [[round(float(e), 4), round(float((1 - np.sqrt(e)) ** 2), 4)] for e in etas]
+    stability = [[2 * (1 + a), a] for a in (0.0, 0.99)]
+    body = _template(
+        "iteration_map",
+        regions=regions,
+        labels=labels,
+        critical=json.dumps(critical),
+        stability=json.dumps(stability),
+        readouts=_readouts(
+            [
+                ("regime", "regime"),
+                ("z1", "eigenvalue z₁"),
+                ("z2", "eigenvalue z₂"),
+                ("radius", "rate ρ = max |z|"),
+                ("critical", "critical damping (1 − √ηλ)²"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "iteration-map",
+        element_id,
+        title="The map of step size and momentum",
+        description=(
+            "A map of the step size ηλ against the momentum α, divided into the regimes "
+            "monotone, oscillating, alternating and divergent. For the chosen point the figure "
+            "shows the two eigenvalues of the 2×2 iteration matrix in the complex plane and the "
+            f"first {steps} steps of the weight on a one-dimensional quadratic."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _iteration_map_numbers(
+        config, {"step_curvature": step_curvature, "momentum": momentum}
+    )
+    label = (
+        f"IterationMap(ηλ = {step_curvature}, α = {momentum}: {numbers['regime']}, "
+        f"ρ = {numbers['radius']:.4f})"
+    )
+    return InteractiveFigure("iteration-map", page, label, config, controls)
+
+
+def _regime(eigenvalues: np.ndarray, radius: float) -> str:
+    """Chapter 7's name for the regime of the pair of eigenvalues z."""
+    if radius >= 1:
+        return "divergent"
+    if abs(eigenvalues[0].imag) > 0:
+        return "oscillating"
+    return "monotone" if eigenvalues.real.sum() >= 0 else "alternating"
+
+
+def _iteration_map_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib import theory
+
+    eta, alpha = values["step_curvature"], values["momentum"]
+    z = theory.iteration_eigenvalues(eta, alpha, 1.0)
+    radius = theory.spectral_radius(eta, alpha, 1.0)
+    run = minimize(
+        lambda w: w, [config["w0"]], learning_rate=eta, momentum=alpha,
+        steps=config["steps"], divergence_threshold=config["threshold"],
+    )  # fmt: skip
+    kept = run.diverged_at if run.diverged else config["steps"] + 1
+    return {
+        "eigenvalues": z,
+        "path": run.path[:kept],
+        "regime": _regime(z, radius),
+        "z1": [float(z[0].real), float(z[0].imag)] if z[0].imag else [float(z[0].real)],
+        "z2": [float(z[1].real), float(z[1].imag)] if z[1].imag else [float(z[1].real)],
+        "radius": float(radius),
+        "critical": float(theory.critical_momentum(eta, 1.0)) if eta <= 1 else "— (ηλ > 1)",
+    }  # fmt: skip
+
+
+def _iteration_map_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=(1, 2))
+    circle = np.exp(1j * np.linspace(0, 2 * np.pi, 200))
+    left.plot(circle.real, circle.imag, color="black", lw=1)
+    left.plot(
+        numbers["eigenvalues"].real, numbers["eigenvalues"].imag, "o", color=PALETTE["momentum"]
+    )
+    left.set(aspect="equal", xlabel="Re z", ylabel="Im z", title=numbers["regime"])
+    right.plot(numbers["path"], ".-", color=colour_of(values["momentum"]))
+    right.set(xlabel="step t", ylabel="$w_t$", ylim=(-2, 2))
+
+
+_KINDS["iteration-map"] = _Kind(_iteration_map_numbers, _iteration_map_draw)
+
+
+# --- The loss floor of stochastic gradients (chapter 8) --------------------------------------
+
+FLOOR_BATCH_SIZES = (4, 16, 64, 256)
+FLOOR_MOMENTA = (0.0, 0.5, 0.75, 0.875, 0.9375)
+FLOOR_EFFECTIVE_RATES = (0.01, 0.02, 0.04, 0.08)
+"""The batch sizes B, momenta α and effective learning rates η/(1 − α) of :func:`noisy_floor`."""
+_FLOOR_RUN = {"steps": 2000, "every": 20, "seed": 8}
+
+
+@functools.cache
+def _diabetes_problem() -> dict:
+    """Chapter 8's problem: least squares on the standardized diabetes data, and its minimum."""
+    from momentum_lib.datasets import load_diabetes, standardize
+    from momentum_lib.models import design_matrix, linear_regression
+
+    diabetes = load_diabetes()
+    features = design_matrix(standardize(diabetes.features))
+    targets = (diabetes.targets - diabetes.targets.mean()) / diabetes.targets.std()
+    n = len(targets)
+    w_star = np.linalg.solve(features.T @ features, features.T @ targets)
+    _, directions = np.linalg.eigh(2 / n * features.T @ features)
+    return {
+        "features": features,
+        "targets": targets,
+        "full": linear_regression(features, targets),
+        "w_star": w_star,
+        "per_example": 2 * (features @ w_star - targets)[:, None] * features,
+        "flat": directions[:, 0],
+        "steep": directions[:, -1],
+    }
+
+
+@functools.cache
+def _floor_runs(batch_size: int, settings: str) -> dict:
+    """One call of minimize for every (α, η_eff) at this batch size, from w* (cached)."""
+    from momentum_lib.models import linear_regression
+
+    grid = json.loads(settings)
+    problem = _diabetes_problem()
+    momenta = np.array(grid["momenta"])[:, None]
+    rates = np.array(grid["effectiveRates"])[None, :] * (1 - momenta)
+    minibatch = linear_regression(
+        problem["features"], problem["targets"], batch_size=batch_size, seed=grid["seed"]
+    )
+    run = minimize(
+        minibatch.gradient, problem["w_star"], learning_rate=rates, momentum=momenta,
+        steps=grid["steps"], loss=problem["full"].loss,
+    )  # fmt: skip
+    excess = run.losses - problem["full"].loss(problem["w_star"])
+    offsets = run.weights - problem["w_star"]
+    return {
+        "excess": excess,
+        "floor": excess[grid["steps"] // 4 + 1 :].mean(axis=0),
+        "flat": offsets @ problem["flat"],
+        "steep": offsets @ problem["steep"],
+    }
+
+
+def noisy_floor(
+    *,
+    batch_size: int = 16,
+    momentum: float = 0.875,
+    effective_rate: float = 0.02,
+    element_id: str = "noisy-floor",
+) -> InteractiveFigure:
+    """Stochastic gradient descent's loss floor, for a batch size, a momentum and η/(1 − α).
+
+    Introduced in chapter 8, "Stochastic gradients". On chapter 8's problem (least
+    squares on the standardized diabetes data) each run starts at the minimum w* and
+    takes 2000 steps with minibatch gradients; the page shows the excess loss
+    Q(w_t) − Q* of the chosen run and of plain SGD (α = 0) at the same effective learning
+    rate, the floor (the mean excess over steps 501 to 2000) of both, the prediction
+    η_eff·tr Σ_B/4, and the cloud of weights around w* (along the flattest and the steepest
+    direction of the loss). Every run is computed here by
+    :func:`~momentum_lib.optimizers.minimize` (one call per batch size, so that the runs
+    of a batch size share their minibatches) and embedded.
+
+    Parameters
+    ----------
+    batch_size, momentum, effective_rate
+        The sliders' starting values, from ``FLOOR_BATCH_SIZES``, ``FLOOR_MOMENTA`` and
+        ``FLOOR_EFFECTIVE_RATES``.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.models import minibatch_noise_trace
+
+    controls = (
+        Control("batch_size", "batch size B", int(batch_size), choices=FLOOR_BATCH_SIZES),
+        Control("momentum", "momentum α", float(momentum), choices=FLOOR_MOMENTA),
+        Control("effective_rate", "effective rate η/(1 − α)", float(effective_rate),
+                choices=FLOOR_EFFECTIVE_RATES),
+    )  # fmt: skip
+    grid = {
+        "momenta": list(FLOOR_MOMENTA),
+        "effectiveRates": list(FLOOR_EFFECTIVE_RATES),
+        **_FLOOR_RUN,
+    }
+    settings = json.dumps(grid, sort_keys=True)
+    runs = {b: _floor_runs(b, settings) for b in FLOOR_BATCH_SIZES}
+    every = grid["every"]
+    problem = _diabetes_problem()
+
+    def logs(excess):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(excess > 0, np.round(np.log10(excess), 3), np.nan)
+
+    config = {
+        **grid,
+        "dataset": "diabetes",
+        "batchSizes": list(FLOOR_BATCH_SIZES),
+        "noiseTrace": [minibatch_noise_trace(problem["per_example"], b) for b in FLOOR_BATCH_SIZES],
+        "floor": [_rounded(runs[b]["floor"]) for b in FLOOR_BATCH_SIZES],
+        "loss": [_sampled(logs(runs[b]["excess"]), every, 6) for b in FLOOR_BATCH_SIZES],
+        "flat": [_sampled(runs[b]["flat"], every, 4) for b in FLOOR_BATCH_SIZES],
+        "steep": [_sampled(runs[b]["steep"], every, 4) for b in FLOOR_BATCH_SIZES],
+        "lossRange": [1e-5, 1.0],
+        "colours": _RUN_COLOURS,
+    }  # fmt: skip
+    # The cloud's half-width for each (B, η_eff): the same for every α, so that the clouds
+    # of one effective rate compare at a glance.
+    config["cloudRange"] = [
+        [
+            float(f"{1.05 * max(np.abs(runs[b][d][:, :, e]).max() for d in ('flat', 'steep')):.2g}")
+            for e in range(len(FLOOR_EFFECTIVE_RATES))
+        ]
+        for b in FLOOR_BATCH_SIZES
+    ]
+    body = _template(
+        "noisy_floor",
+        plain=PALETTE["gradient descent"],
+        every=str(every),
+        legend=_legend(
+            [
+                ("the chosen run (blue if α = 0)", PALETTE["momentum"]),
+                ("plain SGD, α = 0, same η/(1 − α)", PALETTE["gradient descent"]),
+                ("predicted floor η/(1 − α)·tr Σ_B/4 (dashed)", "#000"),
+            ]
+        ),
+        readouts=_readouts(
+            [
+                ("learning_rate", "learning rate η"),
+                ("floor", "floor, the chosen run"),
+                ("floor_plain", "floor, plain SGD"),
+                ("predicted", "predicted floor"),
+                ("ratio", "measured / predicted"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "noisy-floor",
+        element_id,
+        title="The loss floor of stochastic gradient descent with momentum",
+        description=(
+            "Runs of stochastic gradient descent with momentum from the minimum of chapter 8's "
+            "least-squares problem. Sliders choose the batch size, the momentum and the effective "
+            "learning rate; the figure shows the excess loss over the steps with its floor, plain "
+            "SGD's at the same effective rate, the predicted floor, and the cloud of weights."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _noisy_floor_numbers(config, {c.name: c.value for c in controls})
+    label = (
+        f"NoisyFloor(B = {batch_size}, α = {momentum}, η/(1 − α) = {effective_rate}: "
+        f"floor {numbers['floor']:.5f}, predicted {numbers['predicted']:.5f})"
+    )
+    return InteractiveFigure("noisy-floor", page, label, config, controls)
+
+
+def _noisy_floor_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.models import minibatch_noise_trace
+
+    settings = json.dumps(
+        {key: config[key] for key in ("momenta", "effectiveRates", *_FLOOR_RUN)}, sort_keys=True
+    )
+    runs = _floor_runs(int(values["batch_size"]), settings)
+    a = config["momenta"].index(values["momentum"])
+    e = config["effectiveRates"].index(values["effective_rate"])
+    trace = minibatch_noise_trace(_diabetes_problem()["per_example"], int(values["batch_size"]))
+    predicted = values["effective_rate"] * trace / 4
+    return {
+        "floors": runs["floor"],
+        "excess": runs["excess"][:, a, e],
+        "learning_rate": values["effective_rate"] * (1 - values["momentum"]),
+        "floor": float(runs["floor"][a, e]),
+        "floor_plain": float(runs["floor"][0, e]),
+        "predicted": predicted,
+        "ratio": float(runs["floor"][a, e]) / predicted,
+    }  # fmt: skip
+
+
+def _noisy_floor_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.semilogy(numbers["excess"], lw=0.7, color=colour_of(values["momentum"]), label="Q − Q*")
+    ax.axhline(numbers["floor"], color=colour_of(values["momentum"]), lw=2, label="floor")
+    ax.axhline(numbers["predicted"], color="black", ls="--", label="predicted")
+    ax.set(xlabel="step t", ylabel="Q(w_t) − Q*", ylim=tuple(config["lossRange"]))
+    ax.legend(fontsize=9)
+
+
+_KINDS["noisy-floor"] = _Kind(_noisy_floor_numbers, _noisy_floor_draw)

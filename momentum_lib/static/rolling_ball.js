@@ -3,27 +3,19 @@
 // script only plays them: play, pause, one step forward or back, and a frame slider.
 (function () {
   "use strict";
+  const F = window.momentumFigures;
 
-  function setUp(root) {
-    const data = JSON.parse(root.querySelector("script.rolling-ball-data").textContent);
+  function setUp(root, config, ui) {
+    const svg = root.querySelector("svg");
+    const sx = F.scale(config.wRange, [50, 550]);
+    const sy = F.scale([0, config.top], [230, 12]);
+    F.axes(svg.querySelector(".mf-axes-layer"), sx, sy, { xLabel: "weight w", yLabel: "loss Q(w)" });
+    svg.querySelector(".rolling-ball-curve").setAttribute("d", F.pathData(sx, sy, config.curve.w, config.curve.q));
     const balls = Array.from(root.querySelectorAll(".rolling-ball"));
-    const slider = root.querySelector("input[type=range]");
-    const counter = root.querySelector(".rolling-ball-step");
+    const slider = root.querySelector('[data-control="frame"]');
     const playButton = root.querySelector("[data-action=play]");
-    const frames = data.frames;
-    let frame = 0;
+    const last = config.frames - 1;
     let timer = null;
-
-    function show(index) {
-      frame = Math.max(0, Math.min(frames - 1, index));
-      balls.forEach((ball, run) => {
-        ball.setAttribute("cx", data.x[run][frame].toFixed(1));
-        ball.setAttribute("cy", data.y[run][frame].toFixed(1));
-      });
-      slider.value = String(frame);
-      counter.textContent = `step ${data.steps[frame]}`;
-      root.dataset.frame = String(frame);
-    }
 
     function pause() {
       if (timer !== null) clearInterval(timer);
@@ -32,28 +24,41 @@
       root.dataset.playing = "no";
     }
 
+    function go(frame) {
+      ui.set("frame", Math.max(0, Math.min(last, frame)));
+      ui.update();
+    }
+
     function play() {
-      if (frame >= frames - 1) show(0);
+      if (Number(slider.value) >= last) go(0);
       timer = setInterval(() => {
-        if (frame >= frames - 1) pause();
-        else show(frame + 1);
-      }, data.interval);
+        if (Number(slider.value) >= last) pause();
+        else go(Number(slider.value) + 1);
+      }, config.interval);
       playButton.textContent = "❚❚ pause";
       root.dataset.playing = "yes";
     }
 
     playButton.addEventListener("click", () => (timer === null ? play() : pause()));
-    root.querySelector("[data-action=forward]").addEventListener("click", () => { pause(); show(frame + 1); });
-    root.querySelector("[data-action=back]").addEventListener("click", () => { pause(); show(frame - 1); });
-    root.querySelector("[data-action=reset]").addEventListener("click", () => { pause(); show(0); });
-    slider.addEventListener("input", () => { pause(); show(Number(slider.value)); });
-    show(0);
+    root.querySelector("[data-action=forward]").addEventListener("click", () => { pause(); go(Number(slider.value) + 1); });
+    root.querySelector("[data-action=back]").addEventListener("click", () => { pause(); go(Number(slider.value) - 1); });
+    root.querySelector("[data-action=reset]").addEventListener("click", () => { pause(); go(0); });
+    slider.addEventListener("pointerdown", pause);
+    slider.addEventListener("keydown", pause);
+    root.dataset.playing = "no";
+
+    return function draw(values) {
+      const frame = values.frame;
+      balls.forEach((ball, run) => {
+        const w = config.w[run][frame];
+        ball.setAttribute("cx", sx(w).toFixed(1));
+        ball.setAttribute("cy", (sy(config.q[run][frame]) - 7).toFixed(1));
+        F.show(ui.readouts, `w:${run}`, w.toFixed(3));
+      });
+      F.show(ui.readouts, "step", String(frame));
+      root.dataset.frame = String(frame);
+    };
   }
 
-  document.querySelectorAll(".rolling-ball-animation").forEach((root) => {
-    if (!root.dataset.ready) {
-      root.dataset.ready = "yes";
-      setUp(root);
-    }
-  });
+  F.register("rolling-ball", setUp);
 })();
