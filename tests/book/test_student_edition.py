@@ -12,7 +12,7 @@ import pytest
 from tests.paths import CHAPTERS, ROOT
 
 sys.path.insert(0, str(ROOT / ".ci"))
-from student_edition import strip_solutions
+from student_edition import exercise_cells, split_solutions, strip_solutions
 
 
 def markdown(text: str) -> nbformat.NotebookNode:
@@ -42,6 +42,72 @@ def test_strip_solutions_on_a_small_notebook() -> None:
     assert sources[2] == "After."
     assert "secret" not in "".join(sources)
     assert sources[3] == exercise_code  # the stub stays, for the student to complete
+
+
+def ran(source: str, text: str, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    """A code cell with a stored stream output."""
+    output = nbformat.v4.new_output("stream", name="stdout", text=text)
+    return nbformat.v4.new_code_cell(source, outputs=[output], metadata={"tags": list(tags)})
+
+
+def small_chapter() -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        markdown("The main line."),
+        ran("print(1)", "1\n"),
+        markdown(":::{exercise} Predict, then run\n:label: a\nWhat does it print?\n:::"),
+        ran("print(2)", "2\n"),
+        ran("print(3)", "3\n"),
+        markdown(":::{exercise}\n:label: b\nWrite it.\n:::\n\nMore main line."),
+        ran("print(4)", "4\n"),
+        ran("check('f', f)", "f is not written yet\n", tags=("exercise",)),
+        markdown("````{solution-start} b\n:class: dropdown\n````\nThe idea."),
+        ran("f = print", "the answer\n"),
+        markdown("Why it works.\n\n````{solution-end}\n````"),
+        markdown(":::{solution} a\n:class: dropdown\nIt prints 2, then 3.\n:::"),
+        markdown("````{exercise-start}\n:label: c\n````"),
+        ran("print(5)", "5\n"),
+        markdown("````{exercise-end}\n````\n\nThe end."),
+        ran("print(6)", "6\n"),
+    ]
+    return notebook
+
+
+def test_exercise_cells_are_the_cells_students_run_for_an_exercise() -> None:
+    cells = exercise_cells(small_chapter())
+    # After an exercise, up to the next markdown; tagged; inside exercise-start … end.
+    assert [cell.source for cell in cells] == [
+        "print(2)", "print(3)", "check('f', f)", "print(5)",
+    ]  # fmt: skip
+
+
+def test_split_solutions_returns_each_solution_text() -> None:
+    cells, solutions = split_solutions(small_chapter())
+    assert solutions == [
+        "The idea.\nf = print\nthe answer\n\nWhy it works.\n\n",
+        "It prints 2, then 3.",
+    ]
+    assert "f = print" not in [cell.source for cell in cells]
+
+
+def test_strip_solutions_can_keep_the_main_line_outputs() -> None:
+    student = strip_solutions(small_chapter(), keep_outputs=True)
+    shown = {
+        cell.source: "".join(output.text for output in cell.outputs)
+        for cell in student.cells
+        if cell.cell_type == "code"
+    }
+    assert shown == {
+        "print(1)": "1\n",
+        "print(2)": "",
+        "print(3)": "",
+        "print(4)": "4\n",
+        "check('f', f)": "",
+        "print(5)": "",
+        "print(6)": "6\n",
+    }
+    cleared = strip_solutions(small_chapter())
+    assert all(not cell.get("outputs") for cell in cleared.cells)
 
 
 @pytest.fixture(scope="module")
