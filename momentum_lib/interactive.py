@@ -336,9 +336,9 @@ def _readouts(items: list[tuple[str, str]]) -> str:
     return f'<dl class="mf-readouts" aria-live="polite">{cells}</dl>'
 
 
-def _table(columns: list[str], rows: list[tuple[str, list[str]]], caption: str) -> str:
+def _table(corner: str, columns: list[str], rows: list[tuple[str, list[str]]], caption: str) -> str:
     """A table of readouts: one row per (label, readout names), one column per quantity."""
-    head = "".join(f'<th scope="col">{html.escape(column)}</th>' for column in ["", *columns])
+    head = "".join(f'<th scope="col">{html.escape(column)}</th>' for column in [corner, *columns])
     body = "".join(
         f'<tr><th scope="row">{html.escape(label)}</th>'
         + "".join(f'<td data-show="{name}"></td>' for name in names)
@@ -579,6 +579,7 @@ def playground(
         element_id=element_id,
         readouts=_readouts([("effective", "effective rate η/(1 − α)")]),
         table=_table(
+            "method",
             ["final loss", "steps until Q ≤ 10⁻⁶"],
             [(name, [f"final_loss:{key}", f"steps:{key}"]) for key, name, _, _ in _METHODS],
             "Each method's final loss and the steps until its loss stays at or below 1e-6",
@@ -930,6 +931,7 @@ def outlier_fits(
             + [("the line the data come from (dashed)", "#000")]
         ),
         table=_table(
+            "loss",
             ["slope w", "intercept b"],
             [(name, [f"slope:{key}", f"intercept:{key}"]) for key, name, _ in _LOSS_LINES],
             "The slope and intercept of the line fitted under each loss",

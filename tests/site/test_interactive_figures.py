@@ -311,8 +311,15 @@ def pointer_on_picture_problems(page, root) -> list[str]:
 
 
 def button_problems(root) -> list[str]:
-    """Buttons that step through an animation (data-action) change what is shown."""
+    """Buttons that step through an animation (data-action) change what is shown.
+
+    From the start (reset), where the balls still roll: late in the animation they may
+    rest, and a step would rightly change nothing in the picture.
+    """
     problems = []
+    reset = root.query_selector('[data-action="reset"]')
+    if reset is not None:
+        reset.click()
     for action in ("forward", "back"):
         button = root.query_selector(f'[data-action="{action}"]')
         if button is None:
