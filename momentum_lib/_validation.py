@@ -78,6 +78,14 @@ def positive(value: ArrayLike, name: str) -> NDArray[np.float64]:
     return array
 
 
+def non_negative(value: ArrayLike, name: str) -> float:
+    """One finite number >= 0 (a weight decay or an L2 strength; 0 switches it off)."""
+    array = as_float_array(name, value)
+    if array.ndim != 0 or not np.isfinite(array) or array < 0:
+        raise ValueError(f"{name} must be one finite number >= 0, got {_describe(array)}")
+    return float(array)
+
+
 def steps(value: object, name: str = "steps") -> int:
     """A count of steps: an integer >= 0 (``True``/``False`` refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -12,6 +12,10 @@ the same weights step for step under the mappings below; they part ways when
 the learning rate changes during the run (the thread's Δw remembers the old η,
 the velocity v does not) and on PyTorch's first step with dampening.
 
+Adam (:func:`adam`, chapter 11) is the moving-average form with a bias correction, its
+step divided, weight by weight, by the root of a second moving average, of the squared
+gradients.
+
 Each runner takes ``learning_rate`` as one number or as a sequence of one
 number per step (a schedule) and returns the weights, shape (steps + 1, d).
 
@@ -29,6 +33,7 @@ from momentum_lib import _validation as validate
 from momentum_lib.optimizers import minimize
 
 __all__ = [
+    "adam",
     "moving_average_sgd",
     "moving_average_to_thread",
     "pytorch_sgd",
@@ -181,4 +186,83 @@ def moving_average_sgd(
         velocity = beta * velocity + (1.0 - beta) * gradient(w)
         w = w - rate * velocity
         weights[step + 1] = w
+    return weights
+
+
+def adam(
+    gradient: Gradient,
+    w0: ArrayLike,
+    *,
+    learning_rate: ArrayLike,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+    weight_decay: float = 0.0,
+    steps: int,
+) -> NDArray[np.float64]:
+    r"""Adam (Kingma and Ba, 2015), with decoupled weight decay ω as AdamW.
+
+    From m = v = 0, at each step t = 1, 2, … with g = ∇Q(w):
+
+    .. math::
+
+        m &\leftarrow \beta_1\, m + (1 - \beta_1)\, g, \qquad
+        v \leftarrow \beta_2\, v + (1 - \beta_2)\, g^2, \qquad
+        \hat m = \frac{m}{1 - \beta_1^t}, \quad \hat v = \frac{v}{1 - \beta_2^t}, \\
+        w &\leftarrow w - \eta_t \Bigl(\frac{\hat m}{\sqrt{\hat v} + \varepsilon}
+        + \omega\, w\Bigr)
+
+    (squares, roots and the division weight by weight). The first moment m is the
+    moving-average form of :func:`moving_average_sgd` with β = β₁; the bias correction
+    1/(1 − β₁^t) makes its weights (1 − β₁)β₁^k sum to 1 from the first step on. With
+    ω > 0 this is AdamW (Loshchilov and Hutter, 2019; ``torch.optim.AdamW``): the decay
+    ω·w never enters m or v. For Adam with L2 regularization (``torch.optim.Adam`` with
+    ``weight_decay``), pass the gradient of
+    :func:`~momentum_lib.models.l2_regularized` and ω = 0.
+
+    Introduced in chapter 11, "Momentum in a network".
+
+    Parameters
+    ----------
+    gradient : callable
+        ∇Q: takes weights of the shape of ``w0`` and returns that shape.
+    w0 : array_like, shape (..., d)
+        The start; leading axes, if any, are independent runs (several seeds, say).
+    learning_rate : float or array_like, shape (steps,)
+        η > 0, or one η_t per step (a schedule).
+    beta1, beta2 : float, default 0.9 and 0.999
+        The decay factors of the two moving averages, in [0, 1).
+    epsilon : float, default 1e-8
+        ε > 0, added to √v̂ so that a weight whose gradients vanish takes no huge step.
+    weight_decay : float, default 0.0
+        ω >= 0, decoupled: each step also shrinks w by η_t·ω·w.
+    steps : int
+        The number of steps, >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights after each step, shape ``(steps + 1, *w0.shape)``.
+
+    Examples
+    --------
+    Whatever the gradient's size, the first step moves each weight by about η:
+
+    >>> w = adam(lambda w: 1000.0 * w, [1.0, -2.0], learning_rate=0.1, steps=1)
+    >>> w[1].round(6)
+    array([ 0.9, -1.9])
+    """
+    gradient, w, rates, weights = _start(gradient, w0, steps, learning_rate)
+    beta1 = float(validate.fraction(beta1, "beta1"))
+    beta2 = float(validate.fraction(beta2, "beta2"))
+    epsilon = float(validate.positive(epsilon, "epsilon"))
+    weight_decay = validate.non_negative(weight_decay, "weight_decay")
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for step, rate in enumerate(rates, start=1):
+        g = gradient(w)
+        m = beta1 * m + (1.0 - beta1) * g  # the moving-average form's u
+        v = beta2 * v + (1.0 - beta2) * g**2
+        m_hat, v_hat = m / (1.0 - beta1**step), v / (1.0 - beta2**step)
+        w = w - rate * (m_hat / (np.sqrt(v_hat) + epsilon) + weight_decay * w)
+        weights[step] = w
     return weights

@@ -163,7 +163,8 @@ class Trajectory:
         w after each step, shape ``(steps + 1, *B, d)``; ``weights[0]`` is w0.
     updates : numpy.ndarray
         Δw of each step, shape ``(steps, *B, d)``, so that
-        ``weights[t + 1] = weights[t] + updates[t]``.
+        ``weights[t + 1] = weights[t] + updates[t]`` (less η_t·ω·weights[t] with
+        :func:`minimize`'s decoupled ``weight_decay`` ω).
     gradient_terms : numpy.ndarray
         −η·∇Q(w) of each step, shape ``(steps, *B, d)`` (with Nesterov, ∇Q at the
         look-ahead point).
@@ -329,6 +330,7 @@ def minimize(
     momentum: ArrayLike = 0.0,
     nesterov: bool = False,
     schedule: Callable[[int], float] | ArrayLike | None = None,
+    weight_decay: float = 0.0,
     steps: int,
     loss: Loss | None = None,
     divergence_threshold: float = 1e12,
@@ -350,8 +352,16 @@ def minimize(
 
         \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w + \alpha\,\Delta w)
 
+    With ``weight_decay`` ω > 0 each step also shrinks the weights, outside Δw
+    (decoupled weight decay, Loshchilov and Hutter's SGDW in the form of Keras and of
+    PyTorch's AdamW, scaled by the learning rate):
+
+    .. math::
+
+        w \leftarrow w + \Delta w - \eta\,\omega\, w
+
     Introduced in chapter 0 (a first look) and chapter 1, "The basis" (gradient
-    descent); momentum in chapter 3, Nesterov in chapter 6.
+    descent); momentum in chapter 3, Nesterov in chapter 6, weight decay in chapter 11.
 
     Parameters
     ----------
@@ -374,6 +384,12 @@ def minimize(
         A learning-rate schedule: step t (counted from 0) uses η·s(t) instead of η,
         with s a function of t or an array of ``steps`` factors (chapter 6 changes η
         in the middle of a run). ``Trajectory.learning_rate`` stays the base η.
+    weight_decay : float, default 0.0
+        ω >= 0, decoupled weight decay: step t also subtracts η_t·ω·w from w, without
+        passing through Δw (``Trajectory.updates`` stays the Δw of the formula, so that
+        ``weights[t + 1] = weights[t] + updates[t] − η_t·ω·weights[t]``). For L2
+        regularization, whose ω·w does pass through Δw, give the gradient of
+        :func:`~momentum_lib.models.l2_regularized` instead.
     steps : int
         The number of steps, >= 0.
     loss : callable, optional
@@ -391,7 +407,7 @@ def minimize(
     Raises
     ------
     ValueError
-        If η ≤ 0, α outside [0, 1), ``steps`` < 0, w0 not finite or shapes do not
+        If η ≤ 0, α outside [0, 1), ω < 0, ``steps`` < 0, w0 not finite or shapes do not
         broadcast, a schedule factor is not positive and finite (or an array schedule
         does not have ``steps`` entries), or ``gradient`` returns the wrong shape or a
         non-finite value at w0.
@@ -418,7 +434,8 @@ def minimize(
     run = _Run.prepare(
         gradient, w0, learning_rate, momentum, schedule, steps, loss, divergence_threshold
     )
-    _iterate(run, gradient, loss, nesterov)
+    weight_decay = validate.non_negative(weight_decay, "weight_decay")
+    _iterate(run, gradient, loss, nesterov, weight_decay)
     return run.trajectory()
 
 
@@ -522,7 +539,9 @@ def _schedule_factors(schedule, steps: int) -> NDArray[np.float64]:
     return factors
 
 
-def _iterate(run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool) -> None:
+def _iterate(
+    run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool, weight_decay: float
+) -> None:
     """The thread's update, step after step, for every configuration of the batch at once.
 
     Each line of the loop is one term of the formula, computed into a buffer (``out=``)
@@ -553,7 +572,9 @@ def _iterate(run: _Run, gradient: Gradient, loss: Loss | None, nesterov: bool) -
             if factor != 1.0:
                 gradient_term *= factor  # a schedule: η_t = η·s(t)
             np.add(momentum_term, gradient_term, out=delta_w)  # Δw ← α·Δw − η·∇Q(w)
-            w = np.add(w, delta_w, out=run.weights[step + 1])  # w ← w + Δw
+            previous_w, w = w, np.add(w, delta_w, out=run.weights[step + 1])  # w ← w + Δw
+            if weight_decay:  # decoupled: w ← w − η·ω·w, outside Δw
+                w += (factor * weight_decay) * minus_eta * previous_w
             if loss is not None:
                 run.losses[step + 1] = _loss_values(loss, w, batch)
             bad = _diverging(w, None if loss is None else run.losses[step + 1], run.threshold)
