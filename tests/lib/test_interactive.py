@@ -128,6 +128,58 @@ def test_arrow_keys_stay_with_the_slider(open_html) -> None:
     assert errors == []
 
 
+@pytest.mark.slow
+def test_arrow_keys_move_the_slider_inside_jupyterlab(browser, tmp_path) -> None:
+    """In a real JupyterLab, in command mode: the keys move the slider, not the active cell.
+
+    (Without the figure's stopPropagation, ArrowUp and ArrowDown select other cells and
+    the slider does not move.)
+    """
+    import nbformat
+
+    from tests.book.test_learner_notebooks import READY_JS, TOKEN, running_jupyterlab
+    from tests.browser import new_page
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Keys"),
+        nbformat.v4.new_code_cell(
+            "from momentum_lib.interactive import iteration_map\niteration_map()"
+        ),
+        nbformat.v4.new_markdown_cell("After the figure"),
+    ]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    (tmp_path / "root").mkdir()
+    nbformat.write(notebook, tmp_path / "root" / "keys.ipynb")
+    with running_jupyterlab(tmp_path / "root", tmp_path / "state") as lab:
+        errors: list[str] = []
+        page = new_page(browser, errors)
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(f"{lab.url}/lab/tree/keys.ipynb?reset&token={TOKEN}")
+            page.wait_for_function(READY_JS, arg="keys.ipynb")
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_selector(".jp-OutputArea-output .interactive-figure[data-ready=yes]")
+            notebook_js = "window.jupyterapp.shell.currentWidget.content"
+            page.evaluate(
+                f"() => {{ {notebook_js}.mode = 'command'; {notebook_js}.activeCellIndex = 1; }}"
+            )
+            slider = page.locator('.interactive-figure [data-control="momentum"]')
+            slider.click()
+            start = float(slider.input_value())
+            for key in ("ArrowUp", "ArrowUp", "ArrowRight", "ArrowDown"):
+                page.keyboard.press(key)
+            assert float(slider.input_value()) == pytest.approx(start + 0.02)
+            assert page.evaluate(f"() => {notebook_js}.activeCellIndex") == 1
+            assert (
+                page.text_content('.interactive-figure [data-show="momentum"]')
+                == f"{start + 0.02:.2f}"
+            )
+        finally:
+            page.close()
+    assert errors == []
+
+
 # --- The (ηλ, α) map's mirror ----------------------------------------------------------------
 
 MAP_POINTS = [(0.05, 0.5), (1.0, 0.8), (1.8, 0.1), (3.7, 0.8), (0.25, 0.25), (1.0, 0.0),
