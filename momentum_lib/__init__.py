@@ -10,14 +10,20 @@ landscapes, theory and plots that the book's chapters use. Modules:
 - :mod:`momentum_lib.optimizers`: the update and
   :func:`~momentum_lib.optimizers.minimize` (chapters 2–4)
 - :mod:`momentum_lib.losses`: MSE, MAE, Huber, binary cross-entropy (chapters 2, 5)
-- :mod:`momentum_lib.models`: linear and logistic regression as Q(w), ∇Q(w) (chapter 1)
-- :mod:`momentum_lib.landscapes`: test landscapes with gradients (chapter 3)
-- :mod:`momentum_lib.conventions`: the PyTorch and moving-average forms (chapter 6)
-- :mod:`momentum_lib.theory`: convergence rates on quadratics (chapter 7)
+- :mod:`momentum_lib.models`: linear and logistic regression as Q(w), ∇Q(w) (chapter 1),
+  a small neural network, :class:`~momentum_lib.models.MLP` (chapter 11)
+- :mod:`momentum_lib.landscapes`: test landscapes with gradients (chapter 3), Nesterov's
+  worst function and a function where the heavy ball cycles (chapter 10)
+- :mod:`momentum_lib.conventions`: the PyTorch and moving-average forms (chapter 6), Adam
+  (chapter 11)
+- :mod:`momentum_lib.theory`: convergence rates on quadratics (chapter 7), the ball's
+  parameters (chapter 10)
 - :mod:`momentum_lib.gradient_check`: finite-difference gradient checks (chapter 2)
 - :mod:`momentum_lib.datasets`: two small real data sets, shipped (chapters 1, 4)
 - :mod:`momentum_lib.plotting`: the shared figures and the book's one palette
 - :mod:`momentum_lib.tables`: the printed tables (chapter 0)
+- :mod:`momentum_lib.interactive`: the interactive figures and their widget twins
+- :mod:`momentum_lib.exercises`: the auto-checked exercises, ``check`` and ``grade``
 """
 
 from momentum_lib.datasets import load_breast_cancer, load_diabetes, standardize
