@@ -47,6 +47,8 @@ __all__ = [
     "FLOOR_EFFECTIVE_RATES",
     "FLOOR_MOMENTA",
     "HUBER_DELTAS",
+    "ONE_SAMPLE_LEARNING_RATES",
+    "ONE_SAMPLE_MOMENTA",
     "OUTLIER_SHIFTS",
     "PLAYGROUND_LANDSCAPES",
     "PLAYGROUND_LEARNING_RATES",
@@ -58,6 +60,7 @@ __all__ = [
     "figure_numbers",
     "iteration_map",
     "noisy_floor",
+    "one_sample_fit",
     "outlier_fits",
     "playground",
     "playground_widget",
@@ -992,6 +995,129 @@ def _outlier_fits_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["outlier-fits"] = _Kind(_outlier_fits_numbers, _outlier_fits_draw)
+
+
+# --- One weight under MSE, MAE and Huber (chapter 5) ------------------------------------------
+
+ONE_SAMPLE_LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.3)
+ONE_SAMPLE_MOMENTA = (0.0, 0.5, 0.9, 0.99)
+"""The learning rates η and momenta α that :func:`one_sample_fit` offers."""
+_ONE_SAMPLE_LOSSES = {"MAE": "mae", "Huber": "huber", "MSE": "mse"}
+
+
+def one_sample_fit(
+    *,
+    loss: str = "MAE",
+    learning_rate: float = 0.01,
+    momentum: float = 0.9,
+    w0: float = 1.037,
+    steps: int = 3000,
+    element_id: str = "one-sample-fit",
+) -> InteractiveFigure:
+    """Gradient descent with momentum on one weight and one sample, under each regression loss.
+
+    Introduced in chapter 5, "Which loss?". The sample's target is 0, so that Q(w) is w²
+    (MSE), |w| (MAE) or Huber's loss with δ = 1, whose gradients are 2w, sign(w) and
+    clip(w, −1, 1). The page runs :func:`~momentum_lib.optimizers.minimize` on
+    ``linear_regression([[1.0]], [0.0], loss=…)`` (a script that mirrors it) for the loss,
+    η and α chosen, and draws the distance |w_t| to the minimum on a log scale; it shows the
+    swing over the last 500 steps (the range of w), the final distance, and the step from
+    which |w| stays within 0.1.
+
+    Parameters
+    ----------
+    loss : {"MAE", "Huber", "MSE"}
+    learning_rate, momentum : float
+        The controls' starting values, from ``ONE_SAMPLE_LEARNING_RATES`` and
+        ``ONE_SAMPLE_MOMENTA``.
+    w0 : float
+        The start (chapter 5's 1.037 is not a multiple of any η offered).
+    steps : int
+        The length of each run.
+    element_id : str
+        The HTML id of the figure.
+    """
+    controls = (
+        Control("loss", "loss", loss, choices=tuple(_ONE_SAMPLE_LOSSES), kind="choice"),
+        Control("learning_rate", "learning rate η", float(learning_rate),
+                choices=ONE_SAMPLE_LEARNING_RATES),
+        Control("momentum", "momentum α", float(momentum), choices=ONE_SAMPLE_MOMENTA),
+    )  # fmt: skip
+    config = {
+        "w0": float(validate.finite_array("w0", w0)),
+        "steps": validate.steps(steps),
+        "delta": 1.0,
+        "band": 0.1,
+        "window": 500,
+        "threshold": _DIVERGENCE_THRESHOLD,
+        "range": [1e-12, 10.0],
+        "colours": _RUN_COLOURS,
+    }
+    body = _template(
+        "one_sample_fit",
+        readouts=_readouts(
+            [
+                ("amplitude", "swing over the last 500 steps"),
+                ("final", f"distance |w| at step {steps}"),
+                ("settled", "|w| ≤ 0.1 from step"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "one-sample-fit",
+        element_id,
+        title="One weight under MSE, MAE and Huber",
+        description=(
+            f"Gradient descent with momentum on one weight from w = {w0}, the minimum at 0, "
+            "under the loss chosen: the distance to the minimum against the step on a log "
+            "scale. Under MAE the weight keeps swinging around the minimum; under MSE and "
+            "Huber it settles. Sliders set the learning rate and the momentum."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _one_sample_fit_numbers(config, {c.name: c.value for c in controls})
+    label = (
+        f"OneSampleFit({loss}, η = {learning_rate}, α = {momentum}: swing "
+        f"{numbers['amplitude']:.3g}, |w| ≤ 0.1 from step {numbers['settled']})"
+    )
+    return InteractiveFigure("one-sample-fit", page, label, config, controls)
+
+
+def _one_sample_fit_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.models import linear_regression
+
+    objective = linear_regression(
+        [[1.0]], [0.0], loss=_ONE_SAMPLE_LOSSES[values["loss"]], delta=config["delta"]
+    )
+    run = minimize(
+        objective.gradient, [config["w0"]], learning_rate=values["learning_rate"],
+        momentum=values["momentum"], steps=config["steps"],
+        divergence_threshold=config["threshold"],
+    )  # fmt: skip
+    kept = run.diverged_at if run.diverged else config["steps"] + 1
+    path = run.path[:kept]
+    settled = run.steps_to_settle(config["band"], minimizer=[0.0])
+    late = path[-config["window"] :]
+    return {
+        "path": path,
+        "amplitude": float(np.ptp(late)),
+        "final": float(abs(path[-1])),
+        "settled": str(settled) if settled >= 0 else f"not within {config['steps']} steps",
+    }
+
+
+def _one_sample_fit_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.semilogy(np.maximum(np.abs(numbers["path"]), 1e-12), color=colour_of(values["momentum"]))
+    ax.axhline(config["band"], color="0.4", ls="--")
+    ax.set(xlabel="step t", ylabel="|w_t|", ylim=tuple(config["range"]))
+
+
+_KINDS["one-sample-fit"] = _Kind(_one_sample_fit_numbers, _one_sample_fit_draw)
 
 
 # --- A learning-rate change in two conventions (chapter 6) -----------------------------------

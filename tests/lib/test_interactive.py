@@ -31,6 +31,7 @@ from momentum_lib.interactive import (
     figure_numbers,
     iteration_map,
     noisy_floor,
+    one_sample_fit,
     outlier_fits,
     playground,
     playground_widget,
@@ -253,6 +254,40 @@ def test_the_predicted_difference_is_the_measured_one() -> None:
         close(numbers["measured"], numbers["predicted"])
 
 
+# --- One weight under the three losses: the mirror -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def one_sample_page(open_html):
+    return open_html(one_sample_fit().html)
+
+
+@pytest.mark.parametrize("loss", ["MAE", "Huber", "MSE"])
+@pytest.mark.parametrize(("learning_rate", "momentum"), [(0.01, 0.9), (0.3, 0.0), (0.003, 0.99)])
+def test_one_weight_runs_minimize_on_the_regression_losses(
+    one_sample_page, loss, learning_rate, momentum
+) -> None:
+    from momentum_lib import linear_regression
+
+    page, errors = one_sample_page
+    values = {"loss": loss, "learning_rate": learning_rate, "momentum": momentum}
+    path = compute_in_page(page, "one-sample-fit", values)["path"]
+    objective = linear_regression([[1.0]], [0.0], loss=loss.lower(), delta=1.0)
+    run = minimize(objective.gradient, [1.037], learning_rate=learning_rate, momentum=momentum,
+                   steps=3000)  # fmt: skip
+    close(path, run.path)
+    assert errors == []
+
+
+def test_one_weight_tells_chapter_5s_story() -> None:
+    """MAE swings by η (more with momentum) and never settles; Huber settles."""
+    figure = one_sample_fit()
+    mae = [figure.numbers(momentum=a)["amplitude"] for a in (0.0, 0.9)]
+    assert mae[0] == pytest.approx(0.01) and mae[1] > 3 * mae[0]
+    assert figure.numbers(loss="Huber")["amplitude"] < 1e-40
+    assert figure.numbers(loss="MAE", momentum=0.0)["settled"] == "94"  # chapter 5's table
+
+
 # --- Embedded data: each setting computed on its own ---------------------------------------
 
 
@@ -405,6 +440,7 @@ def test_a_readout_shows_a_number_to_its_digits(shown, expected, equal) -> None:
         (lambda: outlier_fits([1.0, 2.0], [1.0, 2.0], [2]), "outliers must be indices"),
         (lambda: outlier_fits([1.0, 2.0], [1.0], [0]), "shape"),
         (lambda: noisy_floor(batch_size=5), "batch_size must be one of"),
+        (lambda: one_sample_fit(loss="L1"), "loss must be one of"),
         (lambda: figure_numbers("pie", {}, {}), "kind must be one of"),
         (lambda: iteration_map().numbers(speed=1.0), "no such control"),
         (lambda: Control("x", "x", 0.5, kind="knob"), "kind must be"),
@@ -432,6 +468,7 @@ TWINS = {
     "iteration-map": lambda: iteration_map(),
     "schedule-change": lambda: schedule_change(),
     "rolling-ball": lambda: rolling_ball({"gradient descent": 0.0, "momentum": 0.8}, steps=30),
+    "one-sample-fit": lambda: one_sample_fit(),
 }
 
 
