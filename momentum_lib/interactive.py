@@ -54,9 +54,11 @@ __all__ = [
     "PLAYGROUND_LEARNING_RATES",
     "PLAYGROUND_STEPS",
     "PLAYGROUND_TOLERANCE",
+    "RACE_CONDITION_NUMBERS",
     "SCHEDULE_FACTORS",
     "Control",
     "InteractiveFigure",
+    "condition_race",
     "figure_numbers",
     "iteration_map",
     "noisy_floor",
@@ -1452,6 +1454,137 @@ def _iteration_map_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["iteration-map"] = _Kind(_iteration_map_numbers, _iteration_map_draw)
+
+
+# --- The √κ speed-up (chapter 7) ---------------------------------------------------------------
+
+RACE_CONDITION_NUMBERS = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
+"""The condition numbers κ that :func:`condition_race` offers."""
+
+
+def condition_race(
+    *, condition_number: float = 100.0, steps: int = 20_000, element_id: str = "condition-race"
+) -> InteractiveFigure:
+    """Gradient descent and momentum at their optimal settings, as the valley narrows.
+
+    Introduced in chapter 7, "Why momentum works". On Q(w) = ½(w₁² + κ w₂²), whose
+    curvatures are 1 and κ, both methods start at (1, 1): gradient descent with
+    η = 2/(1 + κ), momentum with the optimal pair of
+    :func:`~momentum_lib.theory.optimal_momentum_parameters`. The page (a script that
+    mirrors the theory's formulas and :func:`~momentum_lib.optimizers.minimize`) draws
+    the distance to the minimum over the first 600 steps with each method's rate ρ^t
+    (dashed), and shows η, α, the rate, the steps to shrink the distance by 10⁻⁶ predicted
+    (ln 10⁻⁶ / ln ρ) and measured (within ``steps``), and the speed-up against √κ.
+
+    Parameters
+    ----------
+    condition_number : float
+        The starting κ, from ``RACE_CONDITION_NUMBERS``.
+    steps : int
+        The longest run measured.
+    element_id : str
+        The HTML id of the figure.
+    """
+    controls = (
+        Control("kappa", "condition number κ", float(condition_number),
+                choices=RACE_CONDITION_NUMBERS),
+    )  # fmt: skip
+    config = {
+        "w0": [1.0, 1.0],
+        "steps": validate.steps(steps),
+        "shown": 600,
+        "tolerance": 1e-6,
+        "range": [1e-16, 1.0],
+    }
+    methods = (("gd", "gradient descent"), ("momentum", "momentum"))
+    lines = "".join(
+        f'<path class="race-rate" data-method="{key}" fill="none" stroke="{PALETTE[name]}" '
+        f'stroke-width="1" stroke-dasharray="4 4"/>'
+        f'<path class="race-run" data-method="{key}" fill="none" stroke="{PALETTE[name]}" '
+        f'stroke-width="2"/>'
+        for key, name in methods
+    )
+    quantities = ("learning_rate", "momentum", "rate", "predicted", "settled")
+    legend = [(name, PALETTE[name]) for _, name in methods] + [("rate ρ^t (dashed)", "#000")]
+    body = _template(
+        "condition_race",
+        lines=lines,
+        legend=_legend(legend),
+        table=_table(
+            "method",
+            ["η", "α", "rate ρ", "steps, predicted", "measured"],
+            [(name, [f"{q}:{key}" for q in quantities]) for key, name in methods],
+            "Each method's optimal setting, its rate, and the steps to shrink the distance by 1e-6",
+        ),
+        readouts=_readouts([("speed_up", "measured speed-up"), ("root_kappa", "√κ")]),
+    )
+    page = _assemble(
+        "condition-race",
+        element_id,
+        title="Gradient descent and momentum at their best as the valley narrows",
+        description=(
+            "Gradient descent and momentum, each at its optimal setting, on a valley of "
+            "condition number κ chosen by a slider: the distance to the minimum against the step "
+            "on a log scale, each method's predicted rate, and the steps each needs."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _condition_race_numbers(config, {"kappa": float(condition_number)})
+    label = (
+        f"ConditionRace(κ = {condition_number:g}: gradient descent {numbers['settled:gd']} "
+        f"steps, momentum {numbers['settled:momentum']} steps)"
+    )
+    return InteractiveFigure("condition-race", page, label, config, controls)
+
+
+def _condition_race_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib import theory
+
+    kappa = values["kappa"]
+    valley = Quadratic([1.0, kappa])
+    settings = {
+        "gd": (theory.gradient_descent_optimal_learning_rate(1.0, kappa), 0.0,
+               theory.gradient_descent_rate(kappa)),
+        "momentum": (*theory.optimal_momentum_parameters(1.0, kappa),
+                     theory.optimal_momentum_rate(kappa)),
+    }  # fmt: skip
+    start = float(np.linalg.norm(config["w0"]))
+    numbers: dict = {}
+    for key, (eta, alpha, rate) in settings.items():
+        run = minimize(
+            valley.gradient, config["w0"], learning_rate=eta, momentum=alpha, steps=config["steps"]
+        )
+        settled = run.steps_to_settle(config["tolerance"] * start, minimizer=[0.0, 0.0])
+        numbers[f"distances:{key}"] = np.linalg.norm(run.weights, axis=-1)
+        numbers[f"learning_rate:{key}"] = float(eta)
+        numbers[f"momentum:{key}"] = float(alpha)
+        numbers[f"rate:{key}"] = float(rate)
+        numbers[f"predicted:{key}"] = float(np.log(config["tolerance"]) / np.log(rate))
+        numbers[f"settled:{key}"] = (
+            str(settled) if settled >= 0 else f"not within {config['steps']}"
+        )
+    gd, heavy = (int(numbers[f"settled:{key}"]) if numbers[f"settled:{key}"].isdigit() else -1
+                 for key in ("gd", "momentum"))  # fmt: skip
+    numbers["speed_up"] = gd / heavy if gd > 0 and heavy > 0 else float("nan")
+    numbers["root_kappa"] = float(np.sqrt(kappa))
+    return numbers
+
+
+def _condition_race_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 3.6))
+    shown = config["shown"] + 1
+    for key, name in (("gd", "gradient descent"), ("momentum", "momentum")):
+        distance = numbers[f"distances:{key}"][:shown]
+        ax.semilogy(distance / distance[0], color=PALETTE[name], label=name)
+    ax.set(xlabel="step t", ylabel="‖w_t‖ / ‖w_0‖", ylim=tuple(config["range"]))
+    ax.legend()
+
+
+_KINDS["condition-race"] = _Kind(_condition_race_numbers, _condition_race_draw)
 
 
 # --- The loss floor of stochastic gradients (chapter 8) --------------------------------------

@@ -28,6 +28,7 @@ from momentum_lib.interactive import (
     PLAYGROUND_STEPS,
     Control,
     InteractiveFigure,
+    condition_race,
     figure_numbers,
     iteration_map,
     noisy_floor,
@@ -221,6 +222,40 @@ def test_the_map_names_chapter_7s_regimes(step_curvature, momentum, regime) -> N
         iteration_map(step_curvature=step_curvature, momentum=momentum).numbers()["regime"]
         == regime
     )
+
+
+# --- The √κ race's mirror --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kappa", [2.0, 10.0, 1000.0])
+def test_the_race_runs_the_theorys_settings_through_minimize(open_html, kappa) -> None:
+    from momentum_lib import Quadratic
+
+    page, errors = open_html(condition_race(condition_number=kappa).html)
+    result = compute_in_page(page, "condition-race", {"kappa": kappa})
+    eta, alpha = theory.optimal_momentum_parameters(1.0, kappa)
+    settings = {
+        "gd": (theory.gradient_descent_optimal_learning_rate(1.0, kappa), 0.0,
+               theory.gradient_descent_rate(kappa)),
+        "momentum": (eta, alpha, theory.optimal_momentum_rate(kappa)),
+    }  # fmt: skip
+    for key, (learning_rate, momentum, rate) in settings.items():
+        close([result[key]["learningRate"], result[key]["momentum"], result[key]["rate"]],
+              [learning_rate, momentum, rate])  # fmt: skip
+        run = minimize(Quadratic([1.0, kappa]).gradient, [1.0, 1.0], learning_rate=learning_rate,
+                       momentum=momentum, steps=20_000)  # fmt: skip
+        close(result[key]["distances"], np.linalg.norm(run.weights, axis=-1))
+        assert result[key]["settled"] == run.steps_to_settle(np.sqrt(2) * 1e-6, minimizer=[0, 0])
+    assert errors == []
+
+
+def test_the_race_shows_the_square_root_speed_up() -> None:
+    """Chapter 7's claim: the speed-up grows like √κ (below it: the double roots' factor t)."""
+    figure = condition_race()
+    speed_ups = [figure.numbers(kappa=k)["speed_up"] for k in (10.0, 100.0, 1000.0)]
+    assert speed_ups == sorted(speed_ups)
+    for kappa, speed_up in zip((10.0, 100.0, 1000.0), speed_ups, strict=True):
+        assert 0.6 * np.sqrt(kappa) < speed_up < np.sqrt(kappa)
 
 
 # --- The learning-rate change's mirror ----------------------------------------------------
@@ -469,6 +504,7 @@ TWINS = {
     "schedule-change": lambda: schedule_change(),
     "rolling-ball": lambda: rolling_ball({"gradient descent": 0.0, "momentum": 0.8}, steps=30),
     "one-sample-fit": lambda: one_sample_fit(),
+    "condition-race": lambda: condition_race(),
 }
 
 
