@@ -1019,12 +1019,12 @@ def one_sample_fit(
     """Gradient descent with momentum on one weight and one sample, under each regression loss.
 
     Introduced in chapter 5, "Which loss?". The sample's target is 0, so that Q(w) is w²
-    (MSE), |w| (MAE) or Huber's loss with δ = 1, whose gradients are 2w, sign(w) and
+    (MSE), abs(w) (MAE) or Huber's loss with δ = 1, whose gradients are 2w, sign(w) and
     clip(w, −1, 1). The page runs :func:`~momentum_lib.optimizers.minimize` on
     ``linear_regression([[1.0]], [0.0], loss=…)`` (a script that mirrors it) for the loss,
-    η and α chosen, and draws the distance |w_t| to the minimum on a log scale; it shows the
-    swing over the last 500 steps (the range of w), the final distance, and the step from
-    which |w| stays within 0.1.
+    η and α chosen, and draws the distance abs(w_t) to the minimum on a log scale; it shows
+    the swing over the last 500 steps (the range of w), the final distance, and the step
+    from which w stays within 0.1 of the minimum.
 
     Parameters
     ----------
