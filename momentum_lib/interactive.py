@@ -342,8 +342,13 @@ def _readouts(items: list[tuple[str, str]]) -> str:
 
 
 def _table(corner: str, columns: list[str], rows: list[tuple[str, list[str]]], caption: str) -> str:
-    """A table of readouts: one row per (label, readout names), one column per quantity."""
-    head = "".join(f'<th scope="col">{html.escape(column)}</th>' for column in [corner, *columns])
+    """A table of readouts: one row per (label, readout names), one column per quantity.
+
+    ``corner`` heads the column of row labels (an empty cell if it is "").
+    """
+    head = (f'<th scope="col">{html.escape(corner)}</th>' if corner else "<td></td>") + "".join(
+        f'<th scope="col">{html.escape(column)}</th>' for column in columns
+    )
     body = "".join(
         f'<tr><th scope="row">{html.escape(label)}</th>'
         + "".join(f'<td data-show="{name}"></td>' for name in names)
@@ -1504,16 +1509,22 @@ def condition_race(
         f'stroke-width="2"/>'
         for key, name in methods
     )
-    quantities = ("learning_rate", "momentum", "rate", "predicted", "settled")
+    quantities = (
+        ("learning_rate", "learning rate η"),
+        ("momentum", "momentum α"),
+        ("rate", "rate ρ"),
+        ("predicted", "steps for 10⁻⁶, predicted"),
+        ("settled", "steps for 10⁻⁶, measured"),
+    )
     legend = [(name, PALETTE[name]) for _, name in methods] + [("rate ρ^t (dashed)", "#000")]
     body = _template(
         "condition_race",
         lines=lines,
         legend=_legend(legend),
         table=_table(
-            "method",
-            ["η", "α", "rate ρ", "steps, predicted", "measured"],
-            [(name, [f"{q}:{key}" for q in quantities]) for key, name in methods],
+            "",
+            [name for _, name in methods],
+            [(label, [f"{q}:{key}" for key, _ in methods]) for q, label in quantities],
             "Each method's optimal setting, its rate, and the steps to shrink the distance by 1e-6",
         ),
         readouts=_readouts([("speed_up", "measured speed-up"), ("root_kappa", "√κ")]),
