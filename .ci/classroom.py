@@ -20,7 +20,7 @@ holds
   page (a reference to it elsewhere becomes plain text);
 - ``handouts/NN_name.pdf``: each chapter of the student site printed by Chromium
   (Playwright, Debian's ``/usr/bin/chromium``) with the site's print stylesheet, once
-  MathJax has typeset every formula and every image has loaded;
+  every formula is typeset (at build time, or by MathJax) and every image has loaded;
 - ``nbgrader/``: the nbgrader course of the auto-checked exercises
   (``.ci/nbgrader_course.py``), for the teacher only: its sources hold the solutions;
 - ``README.md``, for the teacher, and ``momentum-classroom.zip`` of the student material:
@@ -191,12 +191,11 @@ def write_site(folder: pathlib.Path, work: pathlib.Path) -> None:
 SETTLE_JS = """
 async () => {
   const problems = [];
-  if (document.querySelector(".math")) {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      await MathJax.startup.promise;
-    } else {
-      problems.push("MathJax did not start");
-    }
+  // The formulas are typeset at build time (book/_ext/page_speed.py); a site built
+  // without Node.js typesets them in the browser, lazily: then all of them, now.
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+    if (MathJax.startup.document.lazyTypesetAll) await MathJax.startup.document.lazyTypesetAll();
   }
   const images = [...document.images];
   for (const img of images) img.loading = "eager";
