@@ -3,7 +3,8 @@
 The main line is what a reader sees on the site without opening anything: markdown
 outside dropdowns, exercises' solutions and admonitions folded with ``:class: dropdown``;
 code cells whose input is not hidden (``hide-input``, ``hide-cell``, ``remove-input``,
-``remove-cell``); and the text outputs of cells whose output is not hidden. About
+``remove-cell``), without the indentation a reader skips; and the text outputs of cells
+whose output is not hidden. About
 15,000 such characters (code and output included) read carefully in about 30 minutes
 (``shared/GUIDE.md``); the budget per chapter is :data:`MAIN_LINE_BUDGET`. A citation
 counts as the text the site shows for it, "(Polyak, 1964)", not as its role.
@@ -76,6 +77,11 @@ def _output_text(output: dict) -> str:
     return "".join(data.get("text/plain", ""))
 
 
+def _as_read(code: str) -> str:
+    """Code without the indentation a reader skips (the formatter's, at 79 columns)."""
+    return "\n".join(line.lstrip() for line in code.splitlines())
+
+
 def main_line(path: pathlib.Path) -> tuple[str, str]:
     """(what the reader sees unfolded, what is folded), as text, for one notebook."""
     seen, folded = [], []
@@ -101,7 +107,7 @@ def main_line(path: pathlib.Path) -> tuple[str, str]:
         if inside_solution:
             folded.append(source + outputs)
             continue
-        (folded if tags & HIDDEN_INPUT else seen).append(source)
+        (folded if tags & HIDDEN_INPUT else seen).append(_as_read(source))
         (folded if tags & HIDDEN_OUTPUT else seen).append(outputs)
     return "\n".join(seen), "\n".join(folded)
 
