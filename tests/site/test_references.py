@@ -25,7 +25,9 @@ import learner_notebooks as ln
 
 PAGE = "book/references.html"
 ENTRY = re.compile(
-    r'<div class="citation" id="(?P<anchor>[^"]+)" role="doc-biblioentry">(?P<body>.*?)</div>',
+    # role="listitem": book/_ext/accessible_markup.py (docutils writes the withdrawn
+    # "doc-biblioentry").
+    r'<div class="citation" id="(?P<anchor>[^"]+)" role="listitem">(?P<body>.*?)</div>',
     re.S,
 )
 CITATION = re.compile(r'<span class="bibtex-citation" id="[^"]+">(?P<inner>.*?)</span>', re.S)

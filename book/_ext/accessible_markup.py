@@ -1,0 +1,75 @@
+"""Markup that axe-core finds wrong in myst-nb's and the theme's pages, fixed where it is written.
+
+- **Folded code cells** (myst-nb's ``hide-input`` and ``hide-cell``): myst-nb names each
+  ``<summary>`` "Toggle hidden content" while it shows "Show code cell source", so that a
+  reader who says what they see ("click show code cell source", speech input) does not
+  reach it (WCAG 2.5.3, label in name). Here the summary is written without that
+  ``aria-label``: its name is the text it shows.
+- **The sidebar's chevrons**: pydata-sphinx-theme folds the pages under a part behind a
+  ``<summary>`` that holds only an icon, a control without a name (WCAG 4.1.2). Each such
+  summary is named after its part: "Pages of The library: momentum_lib".
+- **The references** (docutils' citations): each entry of the list (``role="list"``) is a
+  ``doc-biblioentry``, a role that DPUB-ARIA 1.1 withdrew in favour of ``listitem``; as it
+  is, the list has no items for assistive technology (WCAG 1.3.1, 4.1.2). Each entry is
+  written as a ``listitem``.
+
+The theme's search and colour-mode buttons and Sphinx's module index are fixed by templates
+(book/_templates/).
+tests/site/test_accessibility.py runs axe-core on every page, in light and dark mode.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.writers._html_base import HTMLTranslator
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+
+
+def rewriting(visit, old: str, new: str):
+    """The visitor ``visit``, with ``old`` replaced by ``new`` in the HTML it writes."""
+
+    def visit_rewritten(translator, node: nodes.Element) -> None:
+        start = len(translator.body)
+        visit(translator, node)
+        translator.body[start:] = [
+            part.replace(old, new) for part in translator.body[start:]
+        ]
+
+    return visit_rewritten
+
+
+def name_sidebar_chevrons(
+    app, pagename: str, templatename: str, context: dict, doctree
+):
+    """Wrap the theme's ``generate_toctree_html`` so that each icon-only summary has a name."""
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def generate_named(*args, **kwargs):
+        soup = generate(*args, **kwargs)
+        for summary in soup.select("li.has-children > details > summary"):
+            link = summary.parent.parent.find("a", recursive=False)
+            if link is not None and not summary.get_text(strip=True):
+                summary["aria-label"] = f"Pages of {link.get_text(strip=True)}"
+        return soup
+
+    context["generate_toctree_html"] = generate_named
+
+
+def setup(app):
+    folded_cell = rewriting(
+        visit_HideCellInput, ' aria-label="Toggle hidden content"', ""
+    )
+    app.add_node(
+        HideCodeCellNode, override=True, html=(folded_cell, depart_HideCellInput)
+    )
+    citation = rewriting(
+        HTMLTranslator.visit_citation, ' role="doc-biblioentry"', ' role="listitem"'
+    )
+    app.add_node(
+        nodes.citation, override=True, html=(citation, HTMLTranslator.depart_citation)
+    )
+    # After the theme's own handler (priority 500), which puts the function in the context.
+    app.connect("html-page-context", name_sidebar_chevrons, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
