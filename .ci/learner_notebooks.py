@@ -103,9 +103,9 @@ REFERENCES_HEADING = "## References"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 
 RUN_TO_PLAY = (
-    "*A picture of this cell's interactive figure as it starts. Run the cell (Shift+Enter, "
-    "once the cells above have run) to play with it: the live figure takes the picture's "
-    "place.*"
+    "*A still picture of this cell's interactive figure, drawn from its first settings. Run "
+    "the cell (Shift+Enter, once the cells above have run) to play with the figure itself: "
+    "it takes the picture's place.*"
 )
 """The line before the picture of a stored interactive figure (a markdown output)."""
 
