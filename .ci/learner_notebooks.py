@@ -10,7 +10,7 @@ shows as raw text: ``:::{exercise}``, ``:label:``, ``{numref}`...```. As QuantEc
 for its lectures, this script generates notebooks for learners from the book's notebooks,
 which stay the single source. Each chapter keeps its cells, their ids and their stored
 outputs (nbval checks them against a fresh run, so the printed numbers are the site's);
-only the markdown and the cells' display metadata change:
+only the markdown, the cells' display metadata and the stored interactive figures change:
 
 - an exercise becomes a bold line numbered as on the site, "Exercise 13 (title)", with
   an anchor ``<a id="label">`` for the links to it;
@@ -31,8 +31,14 @@ only the markdown and the cells' display metadata change:
 - cells tagged ``hide-input``/``hide-output``/``hide-cell`` (and ``remove-*``) are
   collapsed in the same way; the outputs of ``remove-output`` cells are dropped (a
   widget's text, never shown on the site);
-- a stored interactive output (HTML with a ``<script>``, which JupyterLab does not run in
-  a notebook you have not run yourself) gets a line before it: run the cell to play;
+- a stored interactive figure (HTML with a ``<script>``) becomes a picture of it as it
+  starts, drawn by the library (``momentum_lib.interactive.static_picture``: the kind's
+  matplotlib drawing for the configuration the HTML embeds), after a line that says to
+  run the cell to play. JupyterLab does not run the scripts of an output it did not see
+  made (the notebook is untrusted): it shows the HTML, sanitized, as a dead figure, and
+  it prefers HTML to an image in the same output (its renderers' order, both being safe),
+  so the HTML is replaced, not joined by the picture. Running the cell replaces the
+  picture and the line with the live figure, which JupyterLab trusts;
 - the notebook's ``language_info`` is the one this Python's kernel reports, so that
   JupyterLab does not mark the notebook modified when the kernel starts.
 
@@ -46,8 +52,10 @@ script does not know) stops it with an error naming the chapter and the cell.
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import dataclasses
+import functools
 import html
 import pathlib
 import re
@@ -59,6 +67,8 @@ import yaml
 from docutils.nodes import make_id
 from pybtex.database import BibliographyData, Entry, parse_file
 from pybtex.plugin import find_plugin
+
+from momentum_lib.interactive import static_picture
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -93,10 +103,11 @@ REFERENCES_HEADING = "## References"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 
 RUN_TO_PLAY = (
-    "*This cell draws an interactive figure: run it (Shift+Enter, once the cells above have "
-    "run) to play with it. JupyterLab does not run the stored script of a notebook you have "
-    "not run yourself, so until then its controls do nothing.*"
+    "*A still picture of this cell's interactive figure, drawn from its first settings. Run "
+    "the cell (Shift+Enter, once the cells above have run) to play with the figure itself: "
+    "it takes the picture's place.*"
 )
+"""The line before the picture of a stored interactive figure (a markdown output)."""
 
 FENCE = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:-]+)\}(?P<argument>.*)$")
@@ -658,8 +669,40 @@ def _unparse(directive: Directive) -> str:
     return f"{fence}{{{directive.name}}}{argument}\n{options}{directive.body}\n{fence}"
 
 
-def _is_interactive(cell: nbformat.NotebookNode) -> bool:
-    return any("<script" in str(o.get("data", {}).get("text/html", "")) for o in cell.outputs)
+def _is_interactive(output: nbformat.NotebookNode) -> bool:
+    return "<script" in str(output.get("data", {}).get("text/html", ""))
+
+
+@functools.cache
+def _picture(page: str) -> str:
+    """The base64 PNG of a stored figure (cached: the same figure in both editions)."""
+    return base64.b64encode(static_picture(page)).decode("ascii")
+
+
+def still_outputs(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The cell's outputs, each stored interactive figure as the line and its picture.
+
+    The picture keeps the output's type, execution count and ``text/plain``; its HTML goes.
+    """
+    outputs = []
+    for output in cell.outputs:
+        if not _is_interactive(output):
+            outputs.append(output)
+            continue
+        try:
+            picture = _picture(str(output.data["text/html"]))
+        except ValueError as error:
+            raise ConversionError(
+                f"cell {cell.id}: a stored output with a script, but no interactive figure of "
+                f"momentum_lib ({error})"
+            ) from None
+        line = {"text/markdown": RUN_TO_PLAY, "text/plain": RUN_TO_PLAY.strip("*")}
+        still = copy.deepcopy(output)
+        still.data = nbformat.from_dict(
+            {"image/png": picture, "text/plain": output.data.get("text/plain", "")}
+        )
+        outputs += [nbformat.v4.new_output("display_data", line), still]
+    return outputs
 
 
 def _hide(cell: nbformat.NotebookNode, *, source: bool = False, outputs: bool = False) -> None:
@@ -790,8 +833,7 @@ class NotebookConverter:
                 self._solution_note(cell, gated, 1 + _code_cells_at_start(after))
             cell.source = f"# Solution to {gated.exercise} (folded: click to show)\n{cell.source}"
             _hide(cell, source=True, outputs=True)
-        if _is_interactive(cell):
-            self.cells.append(_new_markdown(f"{cell.id}-run"[:64], RUN_TO_PLAY))
+        cell.outputs = still_outputs(cell)
         self.cells.append(cell)
         self.last = ("solution code", gated) if gated is not None else ("", None)
         if is_numbered_figure(cell):

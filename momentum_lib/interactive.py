@@ -33,6 +33,7 @@ import json
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from importlib import resources
 
 import numpy as np
@@ -68,6 +69,7 @@ __all__ = [
     "playground_widget",
     "rolling_ball",
     "schedule_change",
+    "static_picture",
 ]
 
 # --- What every figure shares ------------------------------------------------------------
@@ -1803,3 +1805,129 @@ def _noisy_floor_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["noisy-floor"] = _Kind(_noisy_floor_numbers, _noisy_floor_draw)
+
+
+# --- A still picture of a stored figure (the learner notebooks) ------------------------------
+
+
+class _StoredFigure(HTMLParser):
+    """Reads a figure's HTML: its kind, title, embedded configuration and controls' values.
+
+    Each control's value is read as ``figures.js``'s ``valueOf`` reads it: a checkbox is
+    a boolean, a ``<select>`` its selected option, a slider its position, or the entry of
+    its ``data-values`` at that position, or 10**position if ``data-scale="log"``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.kind: str | None = None
+        self.title = ""
+        self.config_text: list[str] | None = None
+        self.config: dict | None = None
+        self.values: dict = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if self.kind is None and "interactive-figure" in classes:
+            self.kind = attributes.get("data-figure")
+            self.title = attributes.get("aria-label") or ""
+        elif tag == "script" and "figure-config" in classes and self.config is None:
+            self.config_text = []
+        elif tag == "option" and self._select is not None:
+            if "selected" in attributes or self._select not in self.values:
+                self.values[self._select] = attributes.get("value")
+        elif (name := attributes.get("data-control")) is not None:
+            if tag == "select":
+                self._select = name
+            elif attributes.get("type") == "checkbox":
+                self.values[name] = "checked" in attributes
+            else:
+                position = float(attributes.get("value") or 0)
+                if "data-values" in attributes:
+                    self.values[name] = json.loads(attributes["data-values"])[int(position)]
+                elif attributes.get("data-scale") == "log":
+                    self.values[name] = float(f"{10**position:.12g}")
+                else:
+                    self.values[name] = position
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "script" and self.config_text is not None:
+            self.config = json.loads("".join(self.config_text))
+            self.config_text = None
+
+    def handle_data(self, data: str) -> None:
+        if self.config_text is not None:
+            self.config_text.append(data)
+
+
+def static_picture(figure: InteractiveFigure | str, *, dpi: float = 80) -> bytes:
+    """A PNG of an interactive figure as it starts, drawn by the library.
+
+    Introduced for the learner notebooks (``.ci/learner_notebooks.py``), where JupyterLab
+    does not run the scripts of a stored figure until its cell is run: this picture
+    stands in for it. It is the drawing of the figure's widget twin
+    (:meth:`InteractiveFigure.widget`) for the controls' first values, in the book's style
+    (:data:`~momentum_lib.plotting.BOOK_STYLE`, the palette's colours first), titled with
+    the figure's title, as a PNG of 256 colours (Pillow, which matplotlib needs, writes it).
+
+    Parameters
+    ----------
+    figure : InteractiveFigure or str
+        The figure, or its HTML as a notebook stores it (``text/html``): the kind, title,
+        embedded configuration and the controls' first values are read from that HTML.
+    dpi : float, default 80
+        Dots per inch (the book's figures use 80), within [20, 300].
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Raises
+    ------
+    ValueError
+        If ``dpi`` is out of range, or the HTML is no interactive figure of this module.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+    from PIL import Image
+
+    from momentum_lib.plotting import BOOK_STYLE
+
+    if not 20 <= dpi <= 300:
+        raise ValueError(f"dpi must be within [20, 300], got {dpi}")
+    page = figure.html if isinstance(figure, InteractiveFigure) else figure
+    stored = _StoredFigure()
+    stored.feed(page)
+    stored.close()
+    if stored.kind not in _KINDS or stored.config is None:
+        raise ValueError(
+            "figure must be an InteractiveFigure or its HTML (an element of class "
+            f"interactive-figure with its figure-config), got kind {stored.kind!r}"
+        )
+    colours = [*PALETTE.values(), *EXTRA_COLOURS]
+    colours.remove(MINIMUM_COLOUR)
+    style = {**BOOK_STYLE, "axes.prop_cycle": cycler(color=colours)}
+    before = set(plt.get_fignums())
+    try:
+        with plt.rc_context(style):
+            numbers = figure_numbers(stored.kind, stored.config, stored.values)
+            _KINDS[stored.kind].draw(stored.config, stored.values, numbers)
+            drawn = plt.gcf()
+            drawn.suptitle(stored.title, fontsize="medium", fontweight="bold")
+            drawing = io.BytesIO()
+            drawn.savefig(drawing, format="png", dpi=dpi, bbox_inches="tight")
+    finally:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
+    # 256 colours are plenty for lines on white, and make the file about 2.5 times smaller.
+    picture = Image.open(drawing).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
+    output = io.BytesIO()
+    picture.save(output, format="png", optimize=True)
+    return output.getvalue()

@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import functools
+import io
 import json
 import os
 import pathlib
@@ -32,6 +34,7 @@ from collections.abc import Iterator
 import nbformat
 import pytest
 
+from momentum_lib.interactive import iteration_map, static_picture
 from tests.browser import new_page
 from tests.paths import ROOT
 
@@ -290,15 +293,49 @@ def test_tags_hide_cells_as_on_the_site(tmp_path) -> None:
     assert "jupyter" not in converted["plain"].metadata
 
 
-def test_a_stored_interactive_output_is_announced(tmp_path) -> None:
+def stored_figure(figure) -> nbformat.NotebookNode:
+    """The output a notebook stores for an interactive figure."""
+    data = {"text/html": figure.html, "text/plain": repr(figure)}
+    return nbformat.v4.new_output("execute_result", data, execution_count=1)
+
+
+def picture_of(output: nbformat.NotebookNode) -> bytes:
+    return base64.b64decode(output.data["image/png"])
+
+
+def test_a_stored_interactive_figure_becomes_its_picture(tmp_path) -> None:
+    """JupyterLab shows an untrusted figure's HTML without its scripts: a picture stands there."""
+    first = iteration_map(step_curvature=0.2, momentum=0.5)
+    second = iteration_map(step_curvature=1.8, momentum=0.5)
+    text = nbformat.v4.new_output("stream", name="stdout", text="before\n")
+    cells = [
+        code("iteration_map()", "map", tags=["hide-input"], outputs=[text, stored_figure(first)]),
+        code("iteration_map(step_curvature=1.8)", "other", outputs=[stored_figure(second)]),
+    ]
+    converted = convert(tmp_path, {"a": cells})
+    assert [cell.id for cell in converted.cells] == ["map", "other"]
+    stream, line, still = converted.cells[0].outputs
+    assert stream == text
+    assert line.output_type == "display_data"
+    assert line.data == {"text/markdown": ln.RUN_TO_PLAY, "text/plain": ln.RUN_TO_PLAY.strip("*")}
+    assert "Run the cell (Shift+Enter" in ln.RUN_TO_PLAY
+    # The image alone (JupyterLab would prefer HTML), the output's type, count and text kept.
+    assert (still.output_type, still.execution_count) == ("execute_result", 1)
+    assert set(still.data) == {"image/png", "text/plain"}
+    assert still.data["text/plain"] == repr(first)
+    assert picture_of(still) == static_picture(first)  # the library's drawing of the start
+    other = picture_of(converted.cells[1].outputs[1])
+    assert other == static_picture(second) and other != picture_of(still)
+    nbformat.validate(converted)
+    assert "<script" not in json.dumps([cell.get("outputs", []) for cell in converted.cells])
+
+
+def test_a_stored_script_that_is_no_figure_stops_the_script(tmp_path) -> None:
     page = nbformat.v4.new_output(
         "execute_result", {"text/html": "<div>…</div><script>play()</script>", "text/plain": "x"}
     )
-    cells = [code("rolling_ball()", "ball", tags=["remove-input"], outputs=[page])]
-    converted = convert(tmp_path, {"a": cells})
-    assert [cell.id for cell in converted.cells] == ["ball-run", "ball"]
-    assert converted.cells[0].source == ln.RUN_TO_PLAY
-    assert converted.cells[1].outputs == cells[0].outputs
+    with pytest.raises(ln.ConversionError, match="cell ball: a stored output with a script"):
+        convert(tmp_path, {"a": [code("animation()", "ball", outputs=[page])]})
 
 
 def test_language_info_is_the_kernels(tmp_path) -> None:
@@ -397,15 +434,10 @@ def test_the_check_ignores_code_and_math() -> None:
 
 @pytest.fixture(scope="module")
 def learner_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """The learner notebooks of the book, made by the command itself."""
+    """The learner notebooks of the book, made by the command itself (in this process, so
+    that the student version reuses its pictures)."""
     output = tmp_path_factory.mktemp("learner")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / ".ci" / "learner_notebooks.py"), "--output", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    assert ln.main(["--output", str(output)]) == 0
     return output
 
 
@@ -458,11 +490,74 @@ def test_cells_ids_and_outputs_are_the_books(
         kept = learner[cell.id]
         if "remove-output" in cell.metadata.get("tags", []):
             continue
-        if kept.outputs != cell.outputs or kept.execution_count != cell.execution_count:
+        if (
+            unpictured(kept.outputs) != [PICTURE if is_figure(o) else o for o in cell.outputs]
+            or kept.execution_count != cell.execution_count
+        ):
             problems.append(f"cell {cell.id}: outputs or execution count changed")
         if not kept.source.endswith(cell.source):
             problems.append(f"cell {cell.id}: source changed")
     assert not problems, "\n".join(problems)
+
+
+PICTURE = "a stored figure's picture"
+
+
+def is_figure(output: nbformat.NotebookNode) -> bool:
+    return "<script" in str(output.get("data", {}).get("text/html", ""))
+
+
+def is_line(output: nbformat.NotebookNode) -> bool:
+    return output.get("data", {}).get("text/markdown") == ln.RUN_TO_PLAY
+
+
+def unpictured(outputs: list) -> list:
+    """The outputs, each line-and-picture pair as ``PICTURE`` (the next test checks them)."""
+    return [
+        PICTURE if is_line(output) else output
+        for index, output in enumerate(outputs)
+        if not (index and is_line(outputs[index - 1]))
+    ]
+
+
+FIGURE_CHAPTERS = [
+    chapter
+    for chapter in CHAPTERS
+    if any(
+        is_figure(output)
+        for cell in nbformat.read(chapter, as_version=4).cells
+        for output in cell.get("outputs", [])
+    )
+]
+
+
+@pytest.mark.parametrize("chapter", FIGURE_CHAPTERS, ids=lambda path: path.stem)
+def test_each_stored_figure_is_the_line_and_its_picture(
+    learner_dir: pathlib.Path, chapter: pathlib.Path
+) -> None:
+    """Each stored interactive figure: the line, then the library's picture of it as it starts."""
+    from PIL import Image
+
+    book = nbformat.read(chapter, as_version=4)
+    learner = {cell.id: cell for cell in learner_notebook(learner_dir, chapter.name).cells}
+    figures = 0
+    for cell in book.cells:
+        for output in cell.get("outputs", []):
+            if not is_figure(output):
+                continue
+            figures += 1
+            outputs = learner[cell.id].outputs
+            assert not any(is_figure(o) or "text/html" in o.get("data", {}) for o in outputs)
+            line = next(i for i, o in enumerate(outputs) if is_line(o))
+            still = outputs[line + 1]
+            assert set(still.data) == {"image/png", "text/plain"}, cell.id
+            picture = picture_of(still)
+            assert picture == static_picture(output.data["text/html"]), cell.id
+            image = Image.open(io.BytesIO(picture))
+            assert image.format == "PNG" and image.mode == "P", cell.id
+            assert 400 <= image.width <= 800 and 250 <= image.height <= 400, image.size
+            assert len(picture) < 40_000, (cell.id, len(picture))
+    assert figures > 0
 
 
 def test_the_student_version_of_the_book_has_no_solutions(tmp_path: pathlib.Path) -> None:
@@ -839,10 +934,110 @@ def test_jupyterlab_cross_references_lead_to_their_target(lab: Lab) -> None:
     )
 
 
-def test_jupyterlab_says_how_to_play_with_a_stored_animation(lab: Lab) -> None:
-    lab.open("03_momentum.ipynb")
-    text = lab.page.evaluate(VISIBLE_TEXT_JS)
-    assert "This cell draws an interactive figure: run it (Shift+Enter" in text
+# Per cell with a stored figure's picture: what its output area shows.
+PICTURES_JS = """
+(ids) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  return panel.content.widgets.filter((cell) => ids.includes(cell.model.id)).map((cell) => {
+    const area = cell.outputArea.node;
+    const images = [...area.querySelectorAll(".jp-OutputArea-output img")];
+    return {
+      id: cell.model.id,
+      shown: area.checkVisibility(),
+      mime: [...area.querySelectorAll(".jp-OutputArea-output")].map((o) => o.dataset.mimeType),
+      line: area.innerText.includes("Run the cell (Shift+Enter"),
+      images: images.map((img) => [img.complete, img.naturalWidth, img.naturalHeight]),
+    };
+  });
+}
+"""
+DEAD_FIGURES_JS = """
+() => window.jupyterapp.shell.currentWidget.node.querySelectorAll(
+  ".interactive-figure, .jp-OutputArea-output script").length
+"""
+FIGURE_LAB_CHAPTERS = ["03_momentum.ipynb", "07_why_momentum_works.ipynb"]
+
+
+@pytest.mark.parametrize("name", FIGURE_LAB_CHAPTERS)
+def test_jupyterlab_shows_a_picture_where_each_figure_is(
+    lab: Lab, learner_dir: pathlib.Path, name: str
+) -> None:
+    """Not run: each stored figure is the line and a picture, no dead HTML anywhere."""
+    from PIL import Image
+
+    lab.open(name)
+    cells = [
+        cell
+        for cell in learner_notebook(learner_dir, name).cells
+        if any(is_line(output) for output in cell.get("outputs", []))
+    ]
+    assert cells
+    shown = lab.page.evaluate(PICTURES_JS, [cell.id for cell in cells])
+    assert [cell["id"] for cell in shown] == [cell.id for cell in cells]
+    for cell, seen in zip(cells, shown, strict=True):
+        size = Image.open(io.BytesIO(picture_of(cell.outputs[-1]))).size
+        assert seen["shown"] and seen["line"], seen
+        assert "text/html" not in seen["mime"] and seen["mime"][-1] == "image/png", seen
+        assert seen["images"] == [[True, *size]], seen  # loaded, at its own size
+    assert lab.page.evaluate(DEAD_FIGURES_JS) == 0
+    assert not lab.errors, "\n".join(lab.errors)
+
+
+CELL_INDEX_JS = """
+(id) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
+  (cell) => cell.model.id === id)
+"""
+RUN_CELL_JS = """
+async (index) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  notebook.activeCellIndex = index;
+  notebook.deselectAll();
+  await window.jupyterapp.commands.execute("notebook:run-cell");
+}
+"""
+LIVE_FIGURE_JS = """
+(index) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  return !!cell.outputArea.node.querySelector(".interactive-figure[data-ready=yes]")
+    && !cell.outputArea.node.querySelector("img")
+    && !cell.outputArea.node.innerText.includes("Run the cell (Shift+Enter");
+}
+"""
+ACTIVE_JS = """
+() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  return {index: notebook.activeCellIndex, mode: notebook.mode,
+          focused: document.activeElement.dataset.control || null};
+}
+"""
+
+
+def test_jupyterlab_runs_a_figure_whose_slider_keeps_its_arrow_keys(
+    lab: Lab, learner_dir: pathlib.Path
+) -> None:
+    """Run the (ηλ, α) map's cell of chapter 7: the live figure replaces the picture, and
+    ArrowRight (and ArrowUp, which JupyterLab binds to "select the cell above") on its
+    slider move the slider, not JupyterLab's active cell (issue 9)."""
+    name = "07_why_momentum_works.ipynb"
+    lab.open(name)
+    index = lab.page.evaluate(CELL_INDEX_JS, "interactive-ch7-map")
+    assert index >= 0
+    lab.page.evaluate(RUN_CELL_JS, index)
+    lab.page.wait_for_function(LIVE_FIGURE_JS, arg=index, timeout=RUN_ALL_SECONDS * 1000)
+    figure = lab.panel().locator('.interactive-figure[data-figure="iteration-map"]')
+    slider = figure.locator('[data-control="momentum"]')
+    readout = figure.locator('[data-show="momentum"]')
+    slider.click()  # as a learner does: the slider takes the focus, its cell becomes active
+    before = lab.page.evaluate(ACTIVE_JS)
+    assert before == {"index": index, "mode": "command", "focused": "momentum"}, before
+    value = float(slider.input_value())
+    assert readout.inner_text() == f"{value:.2f}"
+    for key, moved in (("ArrowRight", 0.01), ("ArrowUp", 0.02)):  # ArrowUp: a notebook key too
+        lab.page.keyboard.press(key)
+        assert float(slider.input_value()) == pytest.approx(value + moved), key
+        assert readout.inner_text() == f"{value + moved:.2f}", key
+        assert lab.page.evaluate(ACTIVE_JS) == before, key  # the active cell did not move
+    assert not lab.errors, "\n".join(lab.errors)
 
 
 def test_jupyterlab_runs_chapter_2_to_the_sites_numbers(

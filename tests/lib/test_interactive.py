@@ -548,3 +548,71 @@ def test_the_page_embeds_what_the_figure_was_made_of() -> None:
         embedded["steps"] == figure.config["steps"] and 'class="interactive-figure' in figure.html
     )
     assert figure.numbers()["regime"] == "oscillating"
+
+
+# --- The still picture of a stored figure (the learner notebooks) ------------------------------
+
+STILLS = {**TWINS, "rolling-ball": lambda: rolling_ball({"GD": 0.0, "momentum": 0.8}, steps=30)}
+
+
+def pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.mark.parametrize("kind", STILLS)
+def test_the_picture_reads_the_figure_from_its_stored_html(kind) -> None:
+    """The kind, configuration and first values read from the HTML are the figure's own."""
+    import html
+
+    from momentum_lib.interactive import _StoredFigure, static_picture
+
+    figure = STILLS[kind]()
+    stored = _StoredFigure()
+    stored.feed(figure.html)
+    assert stored.kind == kind
+    embedded = {key: stored.config[key] for key in figure.config}  # (pages may add colours)
+    assert embedded == json.loads(json.dumps(figure.config))
+    assert stored.values == pytest.approx(figure.values())
+    assert stored.title and f'aria-label="{html.escape(stored.title)}"' in figure.html
+    assert static_picture(figure.html) == static_picture(figure)
+
+
+def test_the_picture_is_the_librarys_drawing_of_the_start() -> None:
+    import matplotlib.pyplot as plt
+
+    from momentum_lib.interactive import static_picture
+
+    open_before = plt.get_fignums()
+    picture = static_picture(iteration_map(step_curvature=0.2, momentum=0.5))
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) < 40_000
+    image = pixels(picture)
+    assert 250 <= image.shape[0] <= 400 and 500 <= image.shape[1] <= 800  # 80 dpi
+    red = np.all(image == [0xD6, 0x27, 0x28], axis=-1)  # the palette's momentum colour
+    assert red.sum() > 100
+    assert plt.get_fignums() == open_before  # nothing left open in the caller's pyplot
+    other = pixels(static_picture(iteration_map(step_curvature=1.8, momentum=0.5)))
+    assert other.shape != image.shape or np.any(other != image)
+    # The embedded configuration is what is drawn: the same figure with a shorter path.
+    html = iteration_map(step_curvature=0.2, momentum=0.5).html
+    shorter = html.replace('"steps":40', '"steps":10', 1)
+    assert shorter != html and np.any(pixels(static_picture(shorter)) != image)
+    assert pixels(static_picture(html, dpi=160)).shape[1] > 1.8 * image.shape[1]
+
+
+@pytest.mark.parametrize(
+    ("page", "dpi", "message"),
+    [
+        ("<div>no figure</div>", 80, "InteractiveFigure or its HTML"),
+        ('<div class="interactive-figure" data-figure="nothing"></div>', 80, "'nothing'"),
+        (None, 10, "dpi must be within"),
+    ],
+)
+def test_a_picture_of_no_figure_is_refused(page, dpi, message) -> None:
+    from momentum_lib.interactive import static_picture
+
+    with pytest.raises(ValueError, match=message):
+        static_picture(page if page is not None else iteration_map(), dpi=dpi)
