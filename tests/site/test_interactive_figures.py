@@ -32,9 +32,6 @@ NOT_YET = {  # issue 10: the figures proposed for these chapters are not written
     "book/02_gradient_descent_update.html",
     "book/04_putting_it_all_together.html",
 }
-UNCAPTIONED = {  # the rolling ball's cell has no mystnb.figure metadata yet (chapter 3)
-    "book/03_momentum.html",
-}
 MIRRORED = {  # figures whose page runs a mirror of the library: the arrays it draws
     "playground": ("weights:gd", "weights:momentum", "weights:nesterov", "losses:momentum"),
     "schedule-change": ("thread", "pytorch"),
@@ -166,8 +163,6 @@ def test_each_figure_is_numbered_captioned_and_described(
 ) -> None:
     if not figure_count(site_dir, page_path):
         return  # test_every_chapter_has_an_interactive_figure says whether it should
-    if page_path in UNCAPTIONED:
-        pytest.xfail("the figure's cell needs mystnb.figure metadata (a caption and a name)")
     context, page, errors = open_chapter(browser, site_url, page_path)
     try:
         problems = []
