@@ -68,6 +68,7 @@ __all__ = [
     "playground_widget",
     "rolling_ball",
     "schedule_change",
+    "towards_the_answer",
 ]
 
 # --- What every figure shares ------------------------------------------------------------
@@ -1803,3 +1804,160 @@ def _noisy_floor_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["noisy-floor"] = _Kind(_noisy_floor_numbers, _noisy_floor_draw)
+
+
+# --- Iterating towards the direct solution (chapter 1) --------------------------------------
+
+
+def towards_the_answer(
+    features,
+    targets,
+    *,
+    learning_rate: float = 0.1,
+    w0: float = 0.0,
+    steps: int = 60,
+    element_id: str = "towards-the-answer",
+) -> InteractiveFigure:
+    """The line ŷ = b + w_t x of gradient descent, step by step, against the direct solution.
+
+    Introduced in chapter 1, "The basis". With x standardized (mean 0, standard deviation
+    1) the best intercept is b = ȳ whatever w is, and the slope's loss
+    Q(w) = (1/n) Σ (b + w x_i − y_i)² has the direct solution w* = (1/n) Σ x_i y_i.
+    Gradient descent w_t = w_{t−1} − η Q'(w_{t−1}) runs from ``w0`` in
+    :func:`~momentum_lib.optimizers.minimize` (on
+    ``linear_regression(x as one column, y − b)``); the page only shows its steps: a slider
+    on the number of iterations t moves the line and the point on the loss curve Q(w_t),
+    with the readouts w_t, Q(w_t) and abs(w_t − w*).
+
+    Parameters
+    ----------
+    features : array_like, shape (n,)
+        The standardized input x (mean 0, standard deviation 1, to 1e-9).
+    targets : array_like, shape (n,)
+        The target y.
+    learning_rate : float
+        η, in (0, 1) so that the distance to w* shrinks by abs(1 − 2η) every step.
+    w0 : float
+        The start.
+    steps : int
+        The slider's last iteration.
+    element_id : str
+        The HTML id of the figure.
+
+    Raises
+    ------
+    ValueError
+        If x is not standardized, x and y differ in shape, or η is not in (0, 1).
+    """
+    x = validate.finite_array("features", features)
+    y = validate.finite_array("targets", targets)
+    if y.shape != x.shape:
+        raise ValueError(
+            f"features and targets must have the same shape, got {x.shape} and {y.shape}"
+        )
+    if x.ndim != 1 or abs(x.mean()) > 1e-9 or abs(x.std() - 1.0) > 1e-9:
+        raise ValueError(
+            "features must be one standardized input (shape (n,), mean 0 and standard "
+            f"deviation 1 to 1e-9), got shape {x.shape}, mean {x.mean():.3g}, "
+            f"standard deviation {x.std():.3g}"
+        )
+    if not 0.0 < learning_rate < 1.0:
+        raise ValueError(f"learning_rate must be in (0, 1), got {learning_rate}")
+    if validate.steps(steps) < 1:
+        raise ValueError(f"steps must be at least 1 (the slider's last iteration), got {steps}")
+    config = {
+        "features": _rounded(x),
+        "targets": _rounded(y),
+        "learning_rate": float(learning_rate),
+        "w0": float(validate.finite_array("w0", w0)),
+        "steps": validate.steps(steps),
+    }
+    numbers = _towards_the_answer_numbers(config, {"iterations": steps})
+    config |= {
+        "intercept": numbers["intercept"],
+        "w_star": numbers["w_star"],
+        "loss_star": numbers["loss_star"],
+        "w": _rounded(numbers["weights"]),
+        "q": _rounded(numbers["losses"]),
+        "colours": {"line": PALETTE["gradient descent"], "answer": MINIMUM_COLOUR},
+    }
+    controls = (Control("iterations", "iterations t", 0, 0, config["steps"], 1, digits=0),)
+    body = _template(
+        "towards_the_answer",
+        line=PALETTE["gradient descent"],
+        answer=MINIMUM_COLOUR,
+        legend=_legend(
+            [("gradient descent, step t", PALETTE["gradient descent"]),
+             ("direct solution w* (dashed)", MINIMUM_COLOUR)]
+        ),
+        readouts=_readouts(
+            [("w", "slope w_t"), ("loss", "loss Q(w_t)"), ("distance", "distance |w_t − w*|")]
+        ),
+    )  # fmt: skip
+    page = _assemble(
+        "towards-the-answer",
+        element_id,
+        title="Gradient descent iterates towards the direct solution",
+        description=(
+            f"Left: the {x.size} samples, the line of gradient descent after t iterations "
+            f"(η = {learning_rate}, from w = {w0}) and the line of the direct solution "
+            f"w* = {numbers['w_star']:.2f}. Right: the loss Q(w_t) against the iterations, "
+            f"falling to Q(w*) = {numbers['loss_star']:.2f}. A slider sets t from 0 to "
+            f"{steps}; the readouts show w_t, Q(w_t) and the distance to w*."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    label = (
+        f"TowardsTheAnswer(w* = {numbers['w_star']:.4f}; after {steps} iterations "
+        f"|w_t − w*| = {numbers['distance']:.2e})"
+    )
+    return InteractiveFigure("towards-the-answer", page, label, config, controls)
+
+
+def _towards_the_answer_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.models import linear_regression
+
+    x, y = np.asarray(config["features"]), np.asarray(config["targets"])
+    intercept = float(y.mean())
+    objective = linear_regression(x.reshape(-1, 1), y - intercept)
+    run = minimize(
+        objective.gradient, [config["w0"]], learning_rate=config["learning_rate"],
+        steps=config["steps"], loss=objective.loss,
+    )  # fmt: skip
+    w_star = float(np.mean(x * y))
+    t = int(values["iterations"])
+    return {
+        "intercept": intercept,
+        "w_star": w_star,
+        "loss_star": float(objective.loss(np.array([w_star]))),
+        "weights": run.path,
+        "losses": run.losses,
+        "w": float(run.path[t]),
+        "loss": float(run.losses[t]),
+        "distance": float(abs(run.path[t] - w_star)),
+    }
+
+
+def _towards_the_answer_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    x, y = np.asarray(config["features"]), np.asarray(config["targets"])
+    t = int(values["iterations"])
+    ends = np.array([x.min(), x.max()])
+    _, (fit, curve) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fit.scatter(x, y, s=8, color="0.7")
+    fit.plot(ends, numbers["intercept"] + numbers["w"] * ends, color=PALETTE["gradient descent"],
+             label=f"step {t}")  # fmt: skip
+    fit.plot(ends, numbers["intercept"] + numbers["w_star"] * ends, "--", color=MINIMUM_COLOUR,
+             label="direct solution")  # fmt: skip
+    fit.set(xlabel="x (standardized)", ylabel="y")
+    fit.legend()
+    curve.plot(numbers["losses"], color=PALETTE["gradient descent"])
+    curve.plot(t, numbers["loss"], "o", color=PALETTE["gradient descent"])
+    curve.axhline(numbers["loss_star"], color=MINIMUM_COLOUR, ls="--")
+    curve.set(xlabel="iterations t", ylabel="loss Q(w_t)")
+
+
+_KINDS["towards-the-answer"] = _Kind(_towards_the_answer_numbers, _towards_the_answer_draw)

@@ -38,6 +38,7 @@ from momentum_lib.interactive import (
     playground_widget,
     rolling_ball,
     schedule_change,
+    towards_the_answer,
 )
 from momentum_lib.landscapes import Rosenbrock
 from tests.site.test_interactive_figures import READ_FIGURE, numbers_problems, shown_as
@@ -505,6 +506,7 @@ TWINS = {
     "rolling-ball": lambda: rolling_ball({"gradient descent": 0.0, "momentum": 0.8}, steps=30),
     "one-sample-fit": lambda: one_sample_fit(),
     "condition-race": lambda: condition_race(),
+    "towards-the-answer": lambda: towards_the_answer(*diabetes_line()),
 }
 
 
@@ -548,3 +550,58 @@ def test_the_page_embeds_what_the_figure_was_made_of() -> None:
         embedded["steps"] == figure.config["steps"] and 'class="interactive-figure' in figure.html
     )
     assert figure.numbers()["regime"] == "oscillating"
+
+
+# --- Chapter 1: iterating towards the direct solution ------------------------------------------
+
+
+def diabetes_line() -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 1's data: BMI standardized, and disease progression."""
+    from momentum_lib import load_diabetes, standardize
+
+    diabetes = load_diabetes()
+    return standardize(diabetes.column("bmi")), diabetes.targets
+
+
+def test_the_iterations_are_chapter_1s_closed_form() -> None:
+    """w_t − w* = (1 − 2η)^t (w_0 − w*) and Q(w_t) = Q(w*) + (w_t − w*)², x standardized."""
+    x, y = diabetes_line()
+    figure = towards_the_answer(x, y, learning_rate=0.1, w0=0.0, steps=60)
+    w_star = np.mean(x * y)
+    loss_star = np.mean((y.mean() + w_star * x - y) ** 2)
+    t = np.arange(61)
+    expected = w_star + 0.8**t * (0.0 - w_star)
+    close(figure.config["w"], expected)
+    close(figure.config["q"], loss_star + (expected - w_star) ** 2)
+    assert figure.config["w_star"] == pytest.approx(45.16, abs=5e-3)
+    numbers = figure.numbers(iterations=10)  # chapter 1's table: 40.3110, 4.84902 away
+    assert f"{numbers['w']:.4f}" == "40.3110" and f"{numbers['distance']:.5f}" == "4.84902"
+
+
+def test_the_slider_moves_the_line_and_the_readouts(open_html) -> None:
+    page, errors = open_html(towards_the_answer(*diabetes_line()).html)
+    root = page.query_selector(".interactive-figure")
+    start = root.evaluate(READ_FIGURE)
+    assert start["shown"]["w"] == "0.0000" and numbers_problems(start) == []
+    page.focus('[data-control="iterations"]')
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    after = root.evaluate(READ_FIGURE)
+    assert after["values"]["iterations"] == 10 and after["shown"]["w"] == "40.3110"
+    assert after["picture"] != start["picture"] and numbers_problems(after) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda x, y: towards_the_answer(x * 2, y), "features must be one standardized input"),
+        (lambda x, y: towards_the_answer(x, y[:-1]), "features and targets must have the same"),
+        (lambda x, y: towards_the_answer(x, y, learning_rate=1.0),
+         r"learning_rate must be in \(0, 1\)"),
+        (lambda x, y: towards_the_answer(x, y, steps=0), "steps must be at least 1"),
+    ],
+)  # fmt: skip
+def test_bad_lines_are_refused(make, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        make(*diabetes_line())
