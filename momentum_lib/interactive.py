@@ -69,6 +69,7 @@ __all__ = [
     "rolling_ball",
     "schedule_change",
     "towards_the_answer",
+    "two_terms",
 ]
 
 # --- What every figure shares ------------------------------------------------------------
@@ -1961,3 +1962,188 @@ def _towards_the_answer_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["towards-the-answer"] = _Kind(_towards_the_answer_numbers, _towards_the_answer_draw)
+
+
+# --- The two terms on a 2-D valley, step by step (chapter 4) ---------------------------------
+
+_TWO_TERMS_VIEW = {"x": (-4.6, 1.0), "y": (-1.7, 1.9)}
+_TWO_TERMS_PIXELS = {"x": (52.0, 552.0), "y": (330.0, 10.0)}  # as two_terms.js draws the map
+
+
+def two_terms(
+    *,
+    curvatures: tuple[float, float] = (1.0, 10.0),
+    w0: tuple[float, float] = (-4.0, 1.0),
+    learning_rate: float = 0.14,
+    momentum: float = 0.5,
+    steps: int = 40,
+    element_id: str = "two-terms",
+) -> InteractiveFigure:
+    """The two terms of each update on a 2-D valley, one step at a time.
+
+    Introduced in chapter 4, "Putting it all together". On the valley
+    Q(w) = ½ (λ₀ w[0]² + λ₁ w[1]²) step t starts at w_{t−1} with the arrows of
+    Δw_t = αΔw_{t−1} − η∇Q(w_{t−1}): the momentum term αΔw_{t−1} (red), the gradient
+    term −η∇Q(w_{t−1}) (blue, from its tip) and their sum Δw_t (grey). Buttons step
+    forward and back (and reset to step 1); sliders set η and α. The path so far is
+    momentum's, with gradient descent's (α = 0) faint beside it. The page runs
+    :func:`~momentum_lib.optimizers.minimize` in a script that mirrors it; the tests
+    compare it with the library to 1e-9.
+
+    Parameters
+    ----------
+    curvatures : (float, float)
+        λ₀ and λ₁ > 0, the curvatures along the floor and across.
+    w0 : (float, float)
+        The start, within the view (w[0] in [−4.6, 1], w[1] in [−1.7, 1.9]).
+    learning_rate : float
+        η at first, in [0.01, 0.19] (below 2/λ₁ = 0.2 for the chapter's valley).
+    momentum : float
+        α at first, in [0, 0.95].
+    steps : int
+        The last step the buttons reach.
+    element_id : str
+        The HTML id of the figure.
+    """
+    lambdas = validate.positive(curvatures, "curvatures")
+    if lambdas.shape != (2,):
+        raise ValueError(f"curvatures must be two numbers, got shape {lambdas.shape}")
+    start = validate.finite_array("w0", w0)
+    if start.shape != (2,):
+        raise ValueError(f"w0 must be two numbers, got shape {start.shape}")
+    if validate.steps(steps) < 2:
+        raise ValueError(f"steps must be at least 2, got {steps}")
+    valley = Quadratic(lambdas)
+    if learning_rate * lambdas.max() >= 2.0:
+        raise ValueError(
+            f"learning_rate must be below 2/λ_max = {2 / lambdas.max():.4g} so that gradient "
+            f"descent converges too, got {learning_rate}"
+        )
+    controls = (
+        Control("step", "step t", 1, 1, steps, 1, digits=0),
+        Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 0.19, 0.01),
+        Control("momentum", "momentum α", float(momentum), 0.0, 0.95, 0.05),
+    )
+    config = {
+        "curvatures": lambdas.tolist(),
+        "w0": start.tolist(),
+        "steps": steps,
+        "view": _TWO_TERMS_VIEW,
+        "colours": {
+            "gradient": PALETTE["gradient descent"],
+            "momentum": PALETTE["momentum"],
+            "update": "#444444",
+        },
+    }
+    px, py = (_linear(_TWO_TERMS_VIEW[a], _TWO_TERMS_PIXELS[a]) for a in ("x", "y"))
+    contours = _contour_paths(
+        valley.loss, _TWO_TERMS_VIEW["x"], _TWO_TERMS_VIEW["y"], lambda a, b: (px(a), py(b))
+    )
+    rows = [
+        ("w_(t−1), the start", "start"),
+        ("momentum term αΔw_(t−1)", "momentum_term"),
+        ("gradient term −η∇Q(w_(t−1))", "gradient_term"),
+        ("update Δw_t, their sum", "update"),
+    ]
+    body = _template(
+        "two_terms",
+        contours=contours,
+        minimum=(
+            f'<circle cx="{px(0.0):.1f}" cy="{py(0.0):.1f}" r="5" fill="{MINIMUM_COLOUR}" '
+            'stroke="white"/>'
+        ),
+        gd=PALETTE["gradient descent"],
+        momentum=PALETTE["momentum"],
+        legend=_legend(
+            [("momentum: path and term αΔw", PALETTE["momentum"]),
+             ("gradient term −η∇Q(w); gradient descent's path (faint)",
+              PALETTE["gradient descent"]),
+             ("update Δw", "#444444")]
+        ),
+        table=_table("", ["w[0]", "w[1]"],
+                     [(label, [f"{name}:0", f"{name}:1"]) for label, name in rows],
+                     "The numbers of step t, one column per component"),
+        readouts=_readouts(
+            [("loss:momentum", "Q(w_(t−1)), momentum"),
+             ("loss:gd", "Q(w_(t−1)), gradient descent")]
+        ),
+    )  # fmt: skip
+    page = _assemble(
+        "two-terms",
+        element_id,
+        title="The two terms of each update, step by step",
+        description=(
+            f"Contour lines of the valley Q(w) = ½({lambdas[0]:g} w[0]² + {lambdas[1]:g} "
+            f"w[1]²), minimum at (0, 0), and the path of momentum from ({start[0]:g}, "
+            f"{start[1]:g}) up to the start of step t, gradient descent's path faint beside it. "
+            "At that point three arrows: the momentum term, the gradient term from its tip, "
+            "and their sum, the update. Buttons step forward, back and to step 1; sliders set "
+            "the learning rate and the momentum; a table gives the numbers of the step."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _two_terms_numbers(config, {c.name: c.value for c in controls})
+    label = (
+        f"TwoTerms(η = {learning_rate}, α = {momentum}: step 1 update "
+        f"({numbers['update:0']:.3f}, {numbers['update:1']:.3f}))"
+    )
+    return InteractiveFigure("two-terms", page, label, config, controls)
+
+
+def _two_terms_numbers(config: dict, values: dict) -> dict:
+    valley = Quadratic(config["curvatures"])
+    runs = {
+        method: minimize(
+            valley.gradient, config["w0"], learning_rate=values["learning_rate"],
+            momentum=alpha, steps=config["steps"], loss=valley.loss,
+        )
+        for method, alpha in (("gd", 0.0), ("momentum", values["momentum"]))
+    }  # fmt: skip
+    run = runs["momentum"]
+    t = int(values["step"])
+    numbers: dict = {
+        "weights:gd": runs["gd"].weights,
+        "weights:momentum": run.weights,
+        "gradient_terms:momentum": run.gradient_terms,
+        "momentum_terms:momentum": run.momentum_terms,
+        "updates:momentum": run.updates,
+    }
+    for name, vector in (
+        ("start", run.weights[t - 1]),
+        ("momentum_term", run.momentum_terms[t - 1]),
+        ("gradient_term", run.gradient_terms[t - 1]),
+        ("update", run.updates[t - 1]),
+    ):
+        numbers[f"{name}:0"], numbers[f"{name}:1"] = float(vector[0]), float(vector[1])
+    numbers["loss:momentum"] = float(run.losses[t - 1])
+    numbers["loss:gd"] = float(runs["gd"].losses[t - 1])
+    return numbers
+
+
+def _two_terms_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from momentum_lib.plotting import plot_contours
+
+    t = int(values["step"])
+    _, ax = plt.subplots(figsize=(7.0, 4.6))
+    plot_contours(
+        Quadratic(config["curvatures"]).loss, tuple(config["view"]["x"]),
+        tuple(config["view"]["y"]), minimizer=[0.0, 0.0], levels=14, ax=ax,
+    )  # fmt: skip
+    gd, momentum = numbers["weights:gd"][:t], numbers["weights:momentum"][:t]
+    ax.plot(*gd.T, "o-", ms=3, color=PALETTE["gradient descent"], alpha=0.35)
+    ax.plot(*momentum.T, "o-", ms=3, color=PALETTE["momentum"])
+    w = momentum[-1]
+    m, g = numbers["momentum_terms:momentum"][t - 1], numbers["gradient_terms:momentum"][t - 1]
+    arrow = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.006}
+    ax.quiver(*w, *m, color=PALETTE["momentum"], **arrow)
+    ax.quiver(*(w + m), *g, color=PALETTE["gradient descent"], **arrow)
+    ax.quiver(*w, *(m + g), color="#444444", **arrow)
+    ax.set(xlabel="w[0]", ylabel="w[1]", title=f"step {t}")
+    ax.set_aspect("equal", adjustable="box")
+
+
+_KINDS["two-terms"] = _Kind(_two_terms_numbers, _two_terms_draw)
