@@ -49,9 +49,10 @@
     const gdDots = svg.querySelector(".two-terms-gd-dots");
     const dots = svg.querySelector(".two-terms-dots");
     const arrows = svg.querySelector(".two-terms-arrows");
+    // The update first, beneath the terms: at step 1 it is the gradient term, drawn on top.
+    const updateArrow = F.arrow(arrows, config.colours.update, 2);
     const momentumArrow = F.arrow(arrows, config.colours.momentum, 2.5);
     const gradientArrow = F.arrow(arrows, config.colours.gradient, 2.5);
-    const updateArrow = F.arrow(arrows, config.colours.update, 2);
 
     function go(step) {
       ui.set("step", Math.max(1, Math.min(config.steps, step)));
