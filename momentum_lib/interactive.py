@@ -1864,14 +1864,15 @@ def towards_the_answer(
         )
     if not 0.0 < learning_rate < 1.0:
         raise ValueError(f"learning_rate must be in (0, 1), got {learning_rate}")
-    if validate.steps(steps) < 1:
+    steps = validate.steps(steps)
+    if steps < 1:
         raise ValueError(f"steps must be at least 1 (the slider's last iteration), got {steps}")
     config = {
         "features": _rounded(x),
         "targets": _rounded(y),
         "learning_rate": float(learning_rate),
         "w0": float(validate.finite_array("w0", w0)),
-        "steps": validate.steps(steps),
+        "steps": steps,
     }
     numbers = _towards_the_answer_numbers(config, {"iterations": steps})
     config |= {
@@ -2011,7 +2012,8 @@ def two_terms(
     start = validate.finite_array("w0", w0)
     if start.shape != (2,):
         raise ValueError(f"w0 must be two numbers, got shape {start.shape}")
-    if validate.steps(steps) < 2:
+    steps = validate.steps(steps)
+    if steps < 2:
         raise ValueError(f"steps must be at least 2, got {steps}")
     valley = Quadratic(lambdas)
     if learning_rate * lambdas.max() >= 2.0:
