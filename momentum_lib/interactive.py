@@ -70,6 +70,8 @@ __all__ = [
     "rolling_ball",
     "schedule_change",
     "static_picture",
+    "towards_the_answer",
+    "two_terms",
 ]
 
 # --- What every figure shares ------------------------------------------------------------
@@ -1931,3 +1933,347 @@ def static_picture(figure: InteractiveFigure | str, *, dpi: float = 80) -> bytes
     output = io.BytesIO()
     picture.save(output, format="png", optimize=True)
     return output.getvalue()
+
+
+# --- Iterating towards the direct solution (chapter 1) --------------------------------------
+
+
+def towards_the_answer(
+    features,
+    targets,
+    *,
+    learning_rate: float = 0.1,
+    w0: float = 0.0,
+    steps: int = 60,
+    element_id: str = "towards-the-answer",
+) -> InteractiveFigure:
+    """The line ŷ = b + w_t x of gradient descent, step by step, against the direct solution.
+
+    Introduced in chapter 1, "The basis". With x standardized (mean 0, standard deviation
+    1) the best intercept is b = ȳ whatever w is, and the slope's loss
+    Q(w) = (1/n) Σ (b + w x_i − y_i)² has the direct solution w* = (1/n) Σ x_i y_i.
+    Gradient descent w_t = w_{t−1} − η Q'(w_{t−1}) runs from ``w0`` in
+    :func:`~momentum_lib.optimizers.minimize` (on
+    ``linear_regression(x as one column, y − b)``); the page only shows its steps: a slider
+    on the number of iterations t moves the line and the point on the loss curve Q(w_t),
+    with the readouts w_t, Q(w_t) and abs(w_t − w*).
+
+    Parameters
+    ----------
+    features : array_like, shape (n,)
+        The standardized input x (mean 0, standard deviation 1, to 1e-9).
+    targets : array_like, shape (n,)
+        The target y.
+    learning_rate : float
+        η, in (0, 1) so that the distance to w* shrinks by abs(1 − 2η) every step.
+    w0 : float
+        The start.
+    steps : int
+        The slider's last iteration.
+    element_id : str
+        The HTML id of the figure.
+
+    Raises
+    ------
+    ValueError
+        If x is not standardized, x and y differ in shape, or η is not in (0, 1).
+    """
+    x = validate.finite_array("features", features)
+    y = validate.finite_array("targets", targets)
+    if y.shape != x.shape:
+        raise ValueError(
+            f"features and targets must have the same shape, got {x.shape} and {y.shape}"
+        )
+    if x.ndim != 1 or abs(x.mean()) > 1e-9 or abs(x.std() - 1.0) > 1e-9:
+        raise ValueError(
+            "features must be one standardized input (shape (n,), mean 0 and standard "
+            f"deviation 1 to 1e-9), got shape {x.shape}, mean {x.mean():.3g}, "
+            f"standard deviation {x.std():.3g}"
+        )
+    if not 0.0 < learning_rate < 1.0:
+        raise ValueError(f"learning_rate must be in (0, 1), got {learning_rate}")
+    steps = validate.steps(steps)
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1 (the slider's last iteration), got {steps}")
+    config = {
+        "features": _rounded(x),
+        "targets": _rounded(y),
+        "learning_rate": float(learning_rate),
+        "w0": float(validate.finite_array("w0", w0)),
+        "steps": steps,
+    }
+    numbers = _towards_the_answer_numbers(config, {"iterations": steps})
+    config |= {
+        "intercept": numbers["intercept"],
+        "w_star": numbers["w_star"],
+        "loss_star": numbers["loss_star"],
+        "w": _rounded(numbers["weights"]),
+        "q": _rounded(numbers["losses"]),
+        "colours": {"line": PALETTE["gradient descent"], "answer": MINIMUM_COLOUR},
+    }
+    controls = (Control("iterations", "iterations t", 0, 0, config["steps"], 1, digits=0),)
+    body = _template(
+        "towards_the_answer",
+        line=PALETTE["gradient descent"],
+        answer=MINIMUM_COLOUR,
+        legend=_legend(
+            [("gradient descent, step t", PALETTE["gradient descent"]),
+             ("direct solution w* (dashed)", MINIMUM_COLOUR)]
+        ),
+        readouts=_readouts(
+            [("w", "slope w_t"), ("loss", "loss Q(w_t)"), ("distance", "distance |w_t − w*|")]
+        ),
+    )  # fmt: skip
+    page = _assemble(
+        "towards-the-answer",
+        element_id,
+        title="Gradient descent iterates towards the direct solution",
+        description=(
+            f"Left: the {x.size} samples, the line of gradient descent after t iterations "
+            f"(η = {learning_rate}, from w = {w0}) and the line of the direct solution "
+            f"w* = {numbers['w_star']:.2f}. Right: the loss Q(w_t) against the iterations, "
+            f"falling to Q(w*) = {numbers['loss_star']:.2f}. A slider sets t from 0 to "
+            f"{steps}; the readouts show w_t, Q(w_t) and the distance to w*."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    label = (
+        f"TowardsTheAnswer(w* = {numbers['w_star']:.4f}; after {steps} iterations "
+        f"|w_t − w*| = {numbers['distance']:.2e})"
+    )
+    return InteractiveFigure("towards-the-answer", page, label, config, controls)
+
+
+def _towards_the_answer_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.models import linear_regression
+
+    x, y = np.asarray(config["features"]), np.asarray(config["targets"])
+    intercept = float(y.mean())
+    objective = linear_regression(x.reshape(-1, 1), y - intercept)
+    run = minimize(
+        objective.gradient, [config["w0"]], learning_rate=config["learning_rate"],
+        steps=config["steps"], loss=objective.loss,
+    )  # fmt: skip
+    w_star = float(np.mean(x * y))
+    t = int(values["iterations"])
+    return {
+        "intercept": intercept,
+        "w_star": w_star,
+        "loss_star": float(objective.loss(np.array([w_star]))),
+        "weights": run.path,
+        "losses": run.losses,
+        "w": float(run.path[t]),
+        "loss": float(run.losses[t]),
+        "distance": float(abs(run.path[t] - w_star)),
+    }
+
+
+def _towards_the_answer_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    x, y = np.asarray(config["features"]), np.asarray(config["targets"])
+    t = int(values["iterations"])
+    ends = np.array([x.min(), x.max()])
+    _, (fit, curve) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fit.scatter(x, y, s=8, color="0.7")
+    fit.plot(ends, numbers["intercept"] + numbers["w"] * ends, color=PALETTE["gradient descent"],
+             label=f"step {t}")  # fmt: skip
+    fit.plot(ends, numbers["intercept"] + numbers["w_star"] * ends, "--", color=MINIMUM_COLOUR,
+             label="direct solution")  # fmt: skip
+    fit.set(xlabel="x (standardized)", ylabel="y")
+    fit.legend()
+    curve.plot(numbers["losses"], color=PALETTE["gradient descent"])
+    curve.plot(t, numbers["loss"], "o", color=PALETTE["gradient descent"])
+    curve.axhline(numbers["loss_star"], color=MINIMUM_COLOUR, ls="--")
+    curve.set(xlabel="iterations t", ylabel="loss Q(w_t)")
+
+
+_KINDS["towards-the-answer"] = _Kind(_towards_the_answer_numbers, _towards_the_answer_draw)
+
+
+# --- The two terms on a 2-D valley, step by step (chapter 4) ---------------------------------
+
+_TWO_TERMS_VIEW = {"x": (-4.6, 1.0), "y": (-1.7, 1.9)}
+_TWO_TERMS_PIXELS = {"x": (52.0, 552.0), "y": (330.0, 10.0)}  # as two_terms.js draws the map
+
+
+def two_terms(
+    *,
+    curvatures: tuple[float, float] = (1.0, 10.0),
+    w0: tuple[float, float] = (-4.0, 1.0),
+    learning_rate: float = 0.14,
+    momentum: float = 0.5,
+    steps: int = 40,
+    element_id: str = "two-terms",
+) -> InteractiveFigure:
+    """The two terms of each update on a 2-D valley, one step at a time.
+
+    Introduced in chapter 4, "Putting it all together". On the valley
+    Q(w) = ½ (λ₀ w[0]² + λ₁ w[1]²) step t starts at w_{t−1} with the arrows of
+    Δw_t = αΔw_{t−1} − η∇Q(w_{t−1}): the momentum term αΔw_{t−1} (red), the gradient
+    term −η∇Q(w_{t−1}) (blue, from its tip) and their sum Δw_t (grey). Buttons step
+    forward and back (and reset to step 1); sliders set η and α. The path so far is
+    momentum's, with gradient descent's (α = 0) faint beside it. The page runs
+    :func:`~momentum_lib.optimizers.minimize` in a script that mirrors it; the tests
+    compare it with the library to 1e-9.
+
+    Parameters
+    ----------
+    curvatures : (float, float)
+        λ₀ and λ₁ > 0, the curvatures along the floor and across.
+    w0 : (float, float)
+        The start, within the view (w[0] in [−4.6, 1], w[1] in [−1.7, 1.9]).
+    learning_rate : float
+        η at first, in [0.01, 0.19] (below 2/λ₁ = 0.2 for the chapter's valley).
+    momentum : float
+        α at first, in [0, 0.95].
+    steps : int
+        The last step the buttons reach.
+    element_id : str
+        The HTML id of the figure.
+    """
+    lambdas = validate.positive(curvatures, "curvatures")
+    if lambdas.shape != (2,):
+        raise ValueError(f"curvatures must be two numbers, got shape {lambdas.shape}")
+    start = validate.finite_array("w0", w0)
+    if start.shape != (2,):
+        raise ValueError(f"w0 must be two numbers, got shape {start.shape}")
+    steps = validate.steps(steps)
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2, got {steps}")
+    valley = Quadratic(lambdas)
+    if learning_rate * lambdas.max() >= 2.0:
+        raise ValueError(
+            f"learning_rate must be below 2/λ_max = {2 / lambdas.max():.4g} so that gradient "
+            f"descent converges too, got {learning_rate}"
+        )
+    controls = (
+        Control("step", "step t", 1, 1, steps, 1, digits=0),
+        Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 0.19, 0.01),
+        Control("momentum", "momentum α", float(momentum), 0.0, 0.95, 0.05),
+    )
+    config = {
+        "curvatures": lambdas.tolist(),
+        "w0": start.tolist(),
+        "steps": steps,
+        "view": _TWO_TERMS_VIEW,
+        "colours": {
+            "gradient": PALETTE["gradient descent"],
+            "momentum": PALETTE["momentum"],
+            "update": "#444444",
+        },
+    }
+    px, py = (_linear(_TWO_TERMS_VIEW[a], _TWO_TERMS_PIXELS[a]) for a in ("x", "y"))
+    contours = _contour_paths(
+        valley.loss, _TWO_TERMS_VIEW["x"], _TWO_TERMS_VIEW["y"], lambda a, b: (px(a), py(b))
+    )
+    rows = [
+        ("w_(t−1), the start", "start"),
+        ("momentum term αΔw_(t−1)", "momentum_term"),
+        ("gradient term −η∇Q(w_(t−1))", "gradient_term"),
+        ("update Δw_t, their sum", "update"),
+    ]
+    body = _template(
+        "two_terms",
+        contours=contours,
+        minimum=(
+            f'<circle cx="{px(0.0):.1f}" cy="{py(0.0):.1f}" r="5" fill="{MINIMUM_COLOUR}" '
+            'stroke="white"/>'
+        ),
+        gd=PALETTE["gradient descent"],
+        momentum=PALETTE["momentum"],
+        legend=_legend(
+            [("momentum: path and term αΔw", PALETTE["momentum"]),
+             ("gradient term −η∇Q(w); gradient descent's path (faint)",
+              PALETTE["gradient descent"]),
+             ("update Δw", "#444444")]
+        ),
+        table=_table("", ["w[0]", "w[1]"],
+                     [(label, [f"{name}:0", f"{name}:1"]) for label, name in rows],
+                     "The numbers of step t, one column per component"),
+        readouts=_readouts(
+            [("loss:momentum", "Q(w_(t−1)), momentum"),
+             ("loss:gd", "Q(w_(t−1)), gradient descent")]
+        ),
+    )  # fmt: skip
+    page = _assemble(
+        "two-terms",
+        element_id,
+        title="The two terms of each update, step by step",
+        description=(
+            f"Contour lines of the valley Q(w) = ½({lambdas[0]:g} w[0]² + {lambdas[1]:g} "
+            f"w[1]²), minimum at (0, 0), and the path of momentum from ({start[0]:g}, "
+            f"{start[1]:g}) up to the start of step t, gradient descent's path faint beside it. "
+            "At that point three arrows: the momentum term, the gradient term from its tip, "
+            "and their sum, the update. Buttons step forward, back and to step 1; sliders set "
+            "the learning rate and the momentum; a table gives the numbers of the step."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _two_terms_numbers(config, {c.name: c.value for c in controls})
+    label = (
+        f"TwoTerms(η = {learning_rate}, α = {momentum}: step 1 update "
+        f"({numbers['update:0']:.3f}, {numbers['update:1']:.3f}))"
+    )
+    return InteractiveFigure("two-terms", page, label, config, controls)
+
+
+def _two_terms_numbers(config: dict, values: dict) -> dict:
+    valley = Quadratic(config["curvatures"])
+    runs = {
+        method: minimize(
+            valley.gradient, config["w0"], learning_rate=values["learning_rate"],
+            momentum=alpha, steps=config["steps"], loss=valley.loss,
+        )
+        for method, alpha in (("gd", 0.0), ("momentum", values["momentum"]))
+    }  # fmt: skip
+    run = runs["momentum"]
+    t = int(values["step"])
+    numbers: dict = {
+        "weights:gd": runs["gd"].weights,
+        "weights:momentum": run.weights,
+        "gradient_terms:momentum": run.gradient_terms,
+        "momentum_terms:momentum": run.momentum_terms,
+        "updates:momentum": run.updates,
+    }
+    for name, vector in (
+        ("start", run.weights[t - 1]),
+        ("momentum_term", run.momentum_terms[t - 1]),
+        ("gradient_term", run.gradient_terms[t - 1]),
+        ("update", run.updates[t - 1]),
+    ):
+        numbers[f"{name}:0"], numbers[f"{name}:1"] = float(vector[0]), float(vector[1])
+    numbers["loss:momentum"] = float(run.losses[t - 1])
+    numbers["loss:gd"] = float(runs["gd"].losses[t - 1])
+    return numbers
+
+
+def _two_terms_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from momentum_lib.plotting import plot_contours
+
+    t = int(values["step"])
+    _, ax = plt.subplots(figsize=(7.0, 4.6))
+    plot_contours(
+        Quadratic(config["curvatures"]).loss, tuple(config["view"]["x"]),
+        tuple(config["view"]["y"]), minimizer=[0.0, 0.0], levels=14, ax=ax,
+    )  # fmt: skip
+    gd, momentum = numbers["weights:gd"][:t], numbers["weights:momentum"][:t]
+    ax.plot(*gd.T, "o-", ms=3, color=PALETTE["gradient descent"], alpha=0.35)
+    ax.plot(*momentum.T, "o-", ms=3, color=PALETTE["momentum"])
+    w = momentum[-1]
+    m, g = numbers["momentum_terms:momentum"][t - 1], numbers["gradient_terms:momentum"][t - 1]
+    arrow = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.006}
+    ax.quiver(*w, *m, color=PALETTE["momentum"], **arrow)
+    ax.quiver(*(w + m), *g, color=PALETTE["gradient descent"], **arrow)
+    ax.quiver(*w, *(m + g), color="#444444", **arrow)
+    ax.set(xlabel="w[0]", ylabel="w[1]", title=f"step {t}")
+    ax.set_aspect("equal", adjustable="box")
+
+
+_KINDS["two-terms"] = _Kind(_two_terms_numbers, _two_terms_draw)

@@ -18,7 +18,7 @@ import json
 import numpy as np
 import pytest
 
-from momentum_lib import BumpySlope, minimize, theory
+from momentum_lib import BumpySlope, Quadratic, minimize, theory
 from momentum_lib.conventions import pytorch_sgd, thread_sgd
 from momentum_lib.interactive import (
     FLOOR_BATCH_SIZES,
@@ -38,6 +38,8 @@ from momentum_lib.interactive import (
     playground_widget,
     rolling_ball,
     schedule_change,
+    towards_the_answer,
+    two_terms,
 )
 from momentum_lib.landscapes import Rosenbrock
 from tests.site.test_interactive_figures import READ_FIGURE, numbers_problems, shown_as
@@ -505,6 +507,8 @@ TWINS = {
     "rolling-ball": lambda: rolling_ball({"gradient descent": 0.0, "momentum": 0.8}, steps=30),
     "one-sample-fit": lambda: one_sample_fit(),
     "condition-race": lambda: condition_race(),
+    "towards-the-answer": lambda: towards_the_answer(*diabetes_line()),
+    "two-terms": lambda: two_terms(),
 }
 
 
@@ -616,3 +620,126 @@ def test_a_picture_of_no_figure_is_refused(page, dpi, message) -> None:
 
     with pytest.raises(ValueError, match=message):
         static_picture(page if page is not None else iteration_map(), dpi=dpi)
+
+
+# --- Chapter 1: iterating towards the direct solution ------------------------------------------
+
+
+def diabetes_line() -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 1's data: BMI standardized, and disease progression."""
+    from momentum_lib import load_diabetes, standardize
+
+    diabetes = load_diabetes()
+    return standardize(diabetes.column("bmi")), diabetes.targets
+
+
+def test_the_iterations_are_chapter_1s_closed_form() -> None:
+    """w_t − w* = (1 − 2η)^t (w_0 − w*) and Q(w_t) = Q(w*) + (w_t − w*)², x standardized."""
+    x, y = diabetes_line()
+    figure = towards_the_answer(x, y, learning_rate=0.1, w0=0.0, steps=60)
+    w_star = np.mean(x * y)
+    loss_star = np.mean((y.mean() + w_star * x - y) ** 2)
+    t = np.arange(61)
+    expected = w_star + 0.8**t * (0.0 - w_star)
+    close(figure.config["w"], expected)
+    close(figure.config["q"], loss_star + (expected - w_star) ** 2)
+    assert figure.config["w_star"] == pytest.approx(45.16, abs=5e-3)
+    numbers = figure.numbers(iterations=10)  # chapter 1's table: 40.3110, 4.84902 away
+    assert f"{numbers['w']:.4f}" == "40.3110" and f"{numbers['distance']:.5f}" == "4.84902"
+
+
+def test_the_slider_moves_the_line_and_the_readouts(open_html) -> None:
+    page, errors = open_html(towards_the_answer(*diabetes_line()).html)
+    root = page.query_selector(".interactive-figure")
+    start = root.evaluate(READ_FIGURE)
+    assert start["shown"]["w"] == "0.0000" and numbers_problems(start) == []
+    page.focus('[data-control="iterations"]')
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    after = root.evaluate(READ_FIGURE)
+    assert after["values"]["iterations"] == 10 and after["shown"]["w"] == "40.3110"
+    assert after["picture"] != start["picture"] and numbers_problems(after) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda x, y: towards_the_answer(x * 2, y), "features must be one standardized input"),
+        (lambda x, y: towards_the_answer(x, y[:-1]), "features and targets must have the same"),
+        (lambda x, y: towards_the_answer(x, y, learning_rate=1.0),
+         r"learning_rate must be in \(0, 1\)"),
+        (lambda x, y: towards_the_answer(x, y, steps=0), "steps must be at least 1"),
+    ],
+)  # fmt: skip
+def test_bad_lines_are_refused(make, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        make(*diabetes_line())
+
+
+# --- Chapter 4: the two terms, step by step: the mirror ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_terms_page(open_html):
+    return open_html(two_terms().html)
+
+
+@pytest.mark.parametrize(("learning_rate", "momentum"), [(0.14, 0.5), (0.19, 0.95), (0.01, 0.0)])
+def test_the_two_terms_run_minimize_in_the_page(two_terms_page, learning_rate, momentum) -> None:
+    page, errors = two_terms_page
+    values = {"step": 1, "learning_rate": learning_rate, "momentum": momentum}
+    result = compute_in_page(page, "two-terms", values)
+    valley = Quadratic([1.0, 10.0])
+    for key, alpha in (("gd", 0.0), ("momentum", momentum)):
+        run = minimize(valley.gradient, [-4.0, 1.0], learning_rate=learning_rate,
+                       momentum=alpha, steps=40)  # fmt: skip
+        close(result[key]["weights"], run.weights)
+        close(result[key]["updates"], run.updates)
+        close(result[key]["gradient_terms"], run.gradient_terms)
+        close(result[key]["momentum_terms"], run.momentum_terms)
+    assert errors == []
+
+
+def test_the_two_terms_are_chapter_4s_tables() -> None:
+    """Step 2 by hand (the chapter's exercise): terms (0.4816, 0.56) and (0.28, −0.7)."""
+    numbers = two_terms().numbers(step=2)
+    close([numbers["gradient_term:0"], numbers["gradient_term:1"]], [0.4816, 0.56])
+    close([numbers["momentum_term:0"], numbers["momentum_term:1"]], [0.28, -0.7])
+    close([numbers["update:0"], numbers["update:1"]], [0.7616, -0.14])
+    close([numbers["start:0"], numbers["start:1"]], [-3.44, -0.4])
+    assert numbers["loss:gd"] == numbers["loss:momentum"]  # one step in, the same point
+
+
+def test_the_two_terms_step_forward_back_and_to_step_1(open_html) -> None:
+    page, errors = open_html(two_terms().html)
+    root = page.query_selector(".interactive-figure")
+    first = root.evaluate(READ_FIGURE)
+    for _ in range(3):
+        page.click("[data-action=forward]")
+    assert root.get_attribute("data-step") == "4"
+    state = root.evaluate(READ_FIGURE)
+    assert state["shown"]["start:0"] == "-1.9226" and numbers_problems(state) == []  # row 4
+    page.click("[data-action=back]")
+    assert root.get_attribute("data-step") == "3"
+    page.click("[data-action=reset]")
+    page.click("[data-action=back]")  # at step 1 already: stays
+    assert root.evaluate(READ_FIGURE)["shown"] == first["shown"]
+    assert root.get_attribute("data-step") == "1"
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: two_terms(learning_rate=0.195), r"learning_rate must be within \[0.01, 0.19\]"),
+        (lambda: two_terms(curvatures=(1.0, 20.0)), r"below 2/λ_max = 0.1"),
+        (lambda: two_terms(curvatures=(1.0, -1.0)), "curvatures"),
+        (lambda: two_terms(w0=(1.0, 2.0, 3.0)), "w0 must be two numbers"),
+        (lambda: two_terms(momentum=0.99), r"momentum must be within \[0.0, 0.95\]"),
+        (lambda: two_terms(steps=1), "steps must be at least 2"),
+    ],
+)
+def test_bad_valleys_are_refused(make, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()
