@@ -14,6 +14,8 @@ marked by the fixtures it uses, so that a quick loop can leave the slow parts ou
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from tests.browser import browser, open_html  # noqa: F401  (fixtures, registered by import)
@@ -31,3 +33,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.site)
         if item.path.suffix == ".ipynb" or fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the matplotlib figures a test leaves open (widget twins, pictures), as
+    matplotlib's own tests do: otherwise the 21st open figure warns, and a warning fails."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
