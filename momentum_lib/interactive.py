@@ -14,7 +14,7 @@ Two kinds of numbers reach the page:
 - *mirrored in the page*: a few lines of JavaScript repeat a library function operation
   for operation on the figure's embedded configuration (:func:`playground`,
   :func:`schedule_change`, :func:`iteration_map`); the tests compare them with the
-  library to 1e-9.
+  library to 1e-9. Also mirrored: :func:`formula_steps` (chapter 0).
 
 Either way :func:`figure_numbers` gives, from a figure's embedded configuration and the
 values of its controls, what the figure shows, computed by the library: the tests read
@@ -60,6 +60,7 @@ __all__ = [
     "InteractiveFigure",
     "condition_race",
     "figure_numbers",
+    "formula_steps",
     "iteration_map",
     "noisy_floor",
     "one_sample_fit",
@@ -1803,3 +1804,203 @@ def _noisy_floor_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["noisy-floor"] = _Kind(_noisy_floor_numbers, _noisy_floor_draw)
+
+
+# --- The formula, step by step (chapter 0) ------------------------------------------------
+
+_FORMULA_TABLE_ROWS = 4
+_FORMULA_COLUMNS = (
+    ("w", "w"),
+    ("gradient", "∇Q(w)"),
+    ("momentum_term", "αΔw"),
+    ("gradient_term", "−η∇Q(w)"),
+    ("delta_w", "Δw"),
+    ("new_w", "w + Δw"),
+)
+"""The by-hand table's columns after the step t: (readout name, heading)."""
+
+
+def formula_steps(
+    *,
+    learning_rate: float = 0.1,
+    momentum: float = 0.9,
+    w0: float = 1.0,
+    curvature: float = 2.0,
+    steps: int = 30,
+    step: int = 3,
+    element_id: str = "formula-steps",
+) -> InteractiveFigure:
+    r"""The thread's formula one step at a time on the bowl Q(w) = ½λw², with its two terms.
+
+    Introduced in chapter 0, "Is this formula difficult?". Each press of "step" applies
+
+    .. math::
+
+        \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w), \qquad
+        w \leftarrow w + \Delta w
+
+    (with Δw = 0 before the first step) and draws the two terms of the step just taken as
+    arrows on the w axis, αΔw (momentum's colour) and −η∇Q(w) (gradient descent's) tip
+    to tail, their sum Δw below them, and the point moving on the curve. A table shows
+    the last four steps as the chapter computes them by hand: t, w, ∇Q(w), αΔw,
+    −η∇Q(w), Δw and w + Δw. At the chapter's η = 0.1, α = 0.9 from w = 1 on
+    Q(w) = w² (λ = 2) its rows are the chapter's 0.8, 0.46, 0.062. The page runs a script
+    that mirrors :func:`~momentum_lib.optimizers.momentum_step` (tested to 1e-9).
+
+    Parameters
+    ----------
+    learning_rate : float
+        The η slider's starting value, in [0.01, 0.5].
+    momentum : float
+        The α slider's starting value, in [0, 0.95].
+    w0 : float
+        The start, in [-1.2, 1.2].
+    curvature : float
+        λ > 0 of the bowl; the chapter's Q(w) = w² has λ = 2.
+    steps : int
+        How many steps the "step" button and the step slider offer.
+    step : int
+        The step shown at first, in [0, steps]: the chapter's three by hand.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.plotting import UPDATE_COLOUR
+
+    curvature = float(validate.positive(curvature, "curvature"))
+    if not -1.2 <= w0 <= 1.2:
+        raise ValueError(f"w0 must be within [-1.2, 1.2], got {w0}")
+    config = {
+        "w0": float(w0),
+        "curvature": curvature,
+        "steps": validate.steps(steps),
+        "rows": _FORMULA_TABLE_ROWS,
+        "wRange": [-1.3, 1.3],
+        "top": 0.5 * curvature * 1.3**2,
+        "colours": {
+            "momentumTerm": PALETTE["momentum"],
+            "gradientTerm": PALETTE["gradient descent"],
+            "update": UPDATE_COLOUR,
+        },
+    }
+    controls = (
+        Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 0.5, 0.01),
+        Control("momentum", "momentum α", float(momentum), 0.0, 0.95, 0.01),
+        Control("step", "step t", int(step), 0, config["steps"], 1, digits=0),
+    )
+    head = '<th scope="col">t</th>' + "".join(
+        f'<th scope="col">{html.escape(heading)}</th>' for _, heading in _FORMULA_COLUMNS
+    )
+    body_rows = "".join(
+        f'<tr><th scope="row" data-show="t:{k}"></th>'
+        + "".join(f'<td data-show="{name}:{k}"></td>' for name, _ in _FORMULA_COLUMNS)
+        + "</tr>"
+        for k in range(_FORMULA_TABLE_ROWS)
+    )
+    table = (
+        '<table class="mf-table" aria-live="polite"><caption class="mf-sr-only">The last '
+        f"{_FORMULA_TABLE_ROWS} steps, as computed by hand</caption><thead><tr>{head}</tr>"
+        f"</thead><tbody>{body_rows}</tbody></table>"
+    )
+    colours = config["colours"]
+    body = _template(
+        "formula_steps",
+        momentum_colour=colours["momentumTerm"],
+        gradient_colour=colours["gradientTerm"],
+        update_colour=colours["update"],
+        legend=_legend(
+            [
+                ("αΔw, the momentum term", colours["momentumTerm"]),
+                ("−η∇Q(w), the gradient term", colours["gradientTerm"]),
+                ("Δw, their sum: the step", colours["update"]),
+            ]
+        ),
+        table=table,
+    )
+    page = _assemble(
+        "formula-steps",
+        element_id,
+        title="The formula, step by step",
+        description=(
+            f"The bowl Q(w) = {curvature / 2:g}w² and a point on it, starting at w = {w0:g} "
+            "with no previous update. Each step applies Δw ← αΔw − η∇Q(w), w ← w + Δw: the "
+            "two terms αΔw and −η∇Q(w) are drawn as arrows on the w axis, tip to tail, and "
+            "their sum Δw below them; a table lists the last four steps' numbers. Buttons "
+            "take a step forward or back or start again; sliders set η and α."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _formula_steps_numbers(config, {c.name: c.value for c in controls} | {"step": 3})
+    label = (
+        f"FormulaSteps(η = {learning_rate:g}, α = {momentum:g}, from w = {w0:g}: "
+        f"w after 3 steps {numbers['new_w:2']:.4f})"
+    )
+    return InteractiveFigure("formula-steps", page, label, config, controls)
+
+
+def _formula_steps_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.optimizers import momentum_step
+
+    bowl = Quadratic([config["curvature"]])
+    eta, alpha = values["learning_rate"], values["momentum"]
+    w, delta_w = config["w0"], 0.0
+    path, deltas, gradients, momentum_terms, gradient_terms = [w], [], [], [], []
+    for _ in range(config["steps"]):
+        gradient = float(bowl.gradient(w))
+        momentum_terms.append(alpha * delta_w)
+        gradient_terms.append(-eta * gradient)
+        gradients.append(gradient)
+        w, delta_w = (float(v) for v in momentum_step(w, delta_w, gradient, eta, alpha))
+        path.append(w)
+        deltas.append(delta_w)
+    numbers: dict = {
+        "path": np.array(path),
+        "deltas": np.array(deltas),
+        "gradients": np.array(gradients),
+        "momentumTerms": np.array(momentum_terms),
+        "gradientTerms": np.array(gradient_terms),
+    }
+    t = int(values["step"])
+    first = max(1, t - config["rows"] + 1)
+    for k in range(config["rows"]):
+        s = first + k  # the step of this row, 1-based; its w is path[s - 1]
+        shown = s <= t
+        numbers[f"t:{k}"] = str(s) if shown else ""
+        row = {
+            "w": path[s - 1],
+            "gradient": gradients[s - 1],
+            "momentum_term": momentum_terms[s - 1],
+            "gradient_term": gradient_terms[s - 1],
+            "delta_w": deltas[s - 1],
+            "new_w": path[s],
+        } if shown else {}  # fmt: skip
+        for name, _ in _FORMULA_COLUMNS:
+            numbers[f"{name}:{k}"] = float(row[name]) if shown else ""
+    return numbers
+
+
+def _formula_steps_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 3.6))
+    grid = np.linspace(*config["wRange"], 200)
+    ax.plot(grid, 0.5 * config["curvature"] * grid**2, color="0.3")
+    t = int(values["step"])
+    path = numbers["path"][: t + 1]
+    ax.plot(path, 0.5 * config["curvature"] * path**2, "o-", color="0.6", ms=4)
+    ax.plot(path[-1], 0.5 * config["curvature"] * path[-1] ** 2, "o", color="black", ms=9)
+    if t > 0:
+        start, momentum_term = path[-2], numbers["momentumTerms"][t - 1]
+        for x, dx, y, colour in (
+            (start, momentum_term, -0.15, config["colours"]["momentumTerm"]),
+            (start + momentum_term, numbers["gradientTerms"][t - 1], -0.15,
+             config["colours"]["gradientTerm"]),
+            (start, path[-1] - start, -0.35, config["colours"]["update"]),
+        ):  # fmt: skip
+            if dx:
+                ax.annotate("", (x + dx, y), (x, y), arrowprops={"color": colour, "width": 2})
+    ax.set(xlabel="weight w", ylabel="loss Q(w)", ylim=(-0.5, config["top"]), title=f"step {t}")
+
+
+_KINDS["formula-steps"] = _Kind(_formula_steps_numbers, _formula_steps_draw)

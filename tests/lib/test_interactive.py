@@ -30,6 +30,7 @@ from momentum_lib.interactive import (
     InteractiveFigure,
     condition_race,
     figure_numbers,
+    formula_steps,
     iteration_map,
     noisy_floor,
     one_sample_fit,
@@ -477,6 +478,11 @@ def test_a_readout_shows_a_number_to_its_digits(shown, expected, equal) -> None:
         (lambda: noisy_floor(batch_size=5), "batch_size must be one of"),
         (lambda: one_sample_fit(loss="L1"), "loss must be one of"),
         (lambda: figure_numbers("pie", {}, {}), "kind must be one of"),
+        (lambda: formula_steps(w0=2.0), r"w0 must be within \[-1.2, 1.2\]"),
+        (lambda: formula_steps(learning_rate=0.6), r"learning_rate must be within"),
+        (lambda: formula_steps(momentum=0.99), r"momentum must be within \[0.0, 0.95\]"),
+        (lambda: formula_steps(curvature=0.0), "curvature"),
+        (lambda: formula_steps(step=31), r"step must be within \[0, 30\]"),
         (lambda: iteration_map().numbers(speed=1.0), "no such control"),
         (lambda: Control("x", "x", 0.5, kind="knob"), "kind must be"),
         (lambda: Control("x", "x", 0.5), "needs low, high and step"),
@@ -505,6 +511,7 @@ TWINS = {
     "rolling-ball": lambda: rolling_ball({"gradient descent": 0.0, "momentum": 0.8}, steps=30),
     "one-sample-fit": lambda: one_sample_fit(),
     "condition-race": lambda: condition_race(),
+    "formula-steps": lambda: formula_steps(),
 }
 
 
@@ -548,3 +555,78 @@ def test_the_page_embeds_what_the_figure_was_made_of() -> None:
         embedded["steps"] == figure.config["steps"] and 'class="interactive-figure' in figure.html
     )
     assert figure.numbers()["regime"] == "oscillating"
+
+
+# --- The formula, step by step (chapter 0): the mirror, the by-hand table, the buttons -------
+
+
+@pytest.fixture(scope="module")
+def formula_page(open_html):
+    return open_html(formula_steps().html)
+
+
+@pytest.mark.parametrize(("learning_rate", "momentum"), [(0.1, 0.9), (0.5, 0.0), (0.01, 0.95)])
+def test_the_formula_figure_runs_momentum_step_in_the_page(
+    formula_page, learning_rate, momentum
+) -> None:
+    """Against the two lines written out here, term by term (Q(w) = w², ∇Q(w) = 2w)."""
+    page, errors = formula_page
+    run = compute_in_page(page, "formula-steps",
+                          {"learning_rate": learning_rate, "momentum": momentum})  # fmt: skip
+    w, delta_w = 1.0, 0.0
+    path, momentum_terms, gradient_terms = [w], [], []
+    for _ in range(30):
+        momentum_terms.append(momentum * delta_w)
+        gradient_terms.append(-learning_rate * 2 * w)
+        delta_w = momentum_terms[-1] + gradient_terms[-1]
+        w += delta_w
+        path.append(w)
+    close(run["path"], path)
+    close(run["momentumTerms"], momentum_terms)
+    close(run["gradientTerms"], gradient_terms)
+    close(run["deltas"], np.diff(path))
+    assert errors == []
+
+
+def test_the_formula_figure_shows_chapter_0s_table_by_hand() -> None:
+    """Chapter 0's three steps by hand at η = 0.1, α = 0.9: 0.8, 0.46, 0.062."""
+    numbers = formula_steps().numbers(step=3)
+    rows = [
+        [numbers[f"{name}:{k}"] for name in
+         ("w", "gradient", "momentum_term", "gradient_term", "delta_w", "new_w")]
+        for k in range(3)
+    ]  # fmt: skip
+    close(rows, [[1.0, 2.0, 0.0, -0.2, -0.2, 0.8],
+                 [0.8, 1.6, -0.18, -0.16, -0.34, 0.46],
+                 [0.46, 0.92, -0.306, -0.092, -0.398, 0.062]])  # fmt: skip
+    assert [numbers[f"t:{k}"] for k in range(4)] == ["1", "2", "3", ""]
+    assert numbers["w:3"] == "" and formula_steps().numbers(step=0)["t:0"] == ""
+    late = formula_steps().numbers(step=10)  # the table keeps the last four steps
+    assert [late[f"t:{k}"] for k in range(4)] == ["7", "8", "9", "10"]
+
+
+def test_the_formula_figure_steps_back_and_resets(open_html) -> None:
+    page, errors = open_html(formula_steps().html)
+    root = page.query_selector(".interactive-figure")
+    assert root.get_attribute("data-step") == "3"  # the chapter's three steps, at first
+    page.click("[data-action=reset]")
+    for _ in range(3):
+        page.click("[data-action=forward]")
+    cells = page.eval_on_selector_all(
+        "tbody tr", "(rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent))"
+    )
+    assert cells[:3] == [
+        ["1", "1.0000", "2.0000", "0.0000", "-0.2000", "-0.2000", "0.8000"],
+        ["2", "0.8000", "1.6000", "-0.1800", "-0.1600", "-0.3400", "0.4600"],
+        ["3", "0.4600", "0.9200", "-0.3060", "-0.0920", "-0.3980", "0.0620"],
+    ]
+    assert numbers_problems(root.evaluate(READ_FIGURE)) == []
+    arrows = root.evaluate(READ_FIGURE)["picture"]
+    page.click("[data-action=back]")
+    assert root.get_attribute("data-step") == "2"
+    assert root.evaluate(READ_FIGURE)["picture"] != arrows
+    page.click("[data-action=reset]")
+    assert root.get_attribute("data-step") == "0" and page.text_content("tbody") == ""
+    page.click("[data-action=back]")  # nothing before the start
+    assert root.get_attribute("data-step") == "0"
+    assert errors == []
