@@ -14,7 +14,8 @@ Two kinds of numbers reach the page:
 - *mirrored in the page*: a few lines of JavaScript repeat a library function operation
   for operation on the figure's embedded configuration (:func:`playground`,
   :func:`schedule_change`, :func:`iteration_map`); the tests compare them with the
-  library to 1e-9. Also mirrored: :func:`formula_steps` (chapter 0).
+  library to 1e-9. Also mirrored: :func:`formula_steps` (chapter 0),
+  :func:`learning_rate_regimes` (chapter 2).
 
 Either way :func:`figure_numbers` gives, from a figure's embedded configuration and the
 values of its controls, what the figure shows, computed by the library: the tests read
@@ -62,6 +63,7 @@ __all__ = [
     "figure_numbers",
     "formula_steps",
     "iteration_map",
+    "learning_rate_regimes",
     "noisy_floor",
     "one_sample_fit",
     "outlier_fits",
@@ -1896,10 +1898,11 @@ def formula_steps(
         + "</tr>"
         for k in range(_FORMULA_TABLE_ROWS)
     )
-    table = (
+    table = (  # scrolls sideways on a phone rather than widen the figure
+        '<div role="region" aria-label="The steps by hand" tabindex="0" style="overflow-x:auto">'
         '<table class="mf-table" aria-live="polite"><caption class="mf-sr-only">The last '
         f"{_FORMULA_TABLE_ROWS} steps, as computed by hand</caption><thead><tr>{head}</tr>"
-        f"</thead><tbody>{body_rows}</tbody></table>"
+        f"</thead><tbody>{body_rows}</tbody></table></div>"
     )
     colours = config["colours"]
     body = _template(
@@ -2004,3 +2007,193 @@ def _formula_steps_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["formula-steps"] = _Kind(_formula_steps_numbers, _formula_steps_draw)
+
+
+# --- A learning-rate slider on the 1-D loss (chapter 2) -----------------------------------
+
+_EXACT = 1e-9
+"""How close ηλ must be to 1 or 2 to be named "just right" or "on the edge" (λ is
+computed from the data, so that 1/λ itself is exact only to rounding)."""
+
+
+def _gradient_descent_regime(factor: float) -> str:
+    """Chapter 2's regime of gradient descent from the factor 1 − ηλ that each step applies."""
+    if abs(factor) <= _EXACT:
+        return "just right (fastest)"
+    if factor > 0:
+        return "too small"
+    if factor > -1 - _EXACT and factor < -1 + _EXACT:
+        return "on the edge: bouncing forever"
+    if factor > -1:
+        return "too large: oscillating but converging"
+    return "diverging"
+
+
+def learning_rate_regimes(
+    features: np.ndarray,
+    targets: np.ndarray,
+    *,
+    learning_rate: float = 0.2,
+    w0: float = -1.0,
+    steps: int = 200,
+    element_id: str = "learning-rate-regimes",
+) -> InteractiveFigure:
+    r"""Gradient descent on chapter 2's one-weight loss, with a slider on η and its regime.
+
+    Introduced in chapter 2, "The gradient descent update". The mean squared error of
+    ŷ = w x is the parabola
+
+    .. math::
+
+        Q(w) = Q(w^*) + \tfrac12\,\lambda\,(w - w^*)^2, \qquad
+        w^* = \overline{xy} / \overline{x^2}, \quad \lambda = 2\,\overline{x^2},
+
+    and each step w ← w − ηQ'(w) multiplies the error w − w* by 1 − ηλ. The page runs
+    gradient descent from ``w0`` (a script that mirrors
+    :func:`~momentum_lib.optimizers.minimize` on ``Quadratic([λ], [w*])``, tested to
+    1e-9), draws the path on the loss with the tangents at its first points, and the
+    loss above its minimum against the step (log scale); it names the regime from the
+    factor, as :func:`momentum_lib.theory.iteration_eigenvalues` gives it (α = 0): too
+    small (0 < ηλ < 1), just right (ηλ = 1, η = 1/λ), too large but converging
+    (1 < ηλ < 2), on the edge (ηλ = 2, η = 2/λ), diverging (ηλ > 2). The marks 1/λ and
+    2/λ are drawn on the η scale under the plots.
+
+    Parameters
+    ----------
+    features, targets : array_like, shape (n,)
+        x and y (chapter 2: body mass index and progression, both standardized).
+    learning_rate : float
+        The slider's starting η, in [0.01, 1.6].
+    w0 : float
+        The start.
+    steps : int
+        The length of each run; a run stops as diverged where abs(w) passes 1e6.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.models import linear_regression
+
+    x = validate.finite_array("features", features)
+    y = validate.finite_array("targets", targets)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(
+            f"features and targets must be 1-D of one length, got {x.shape} and {y.shape}"
+        )
+    curvature = 2 * float(np.mean(x * x))
+    w_star = float(np.mean(x * y) / np.mean(x * x))
+    config = {
+        "w0": float(validate.finite_array("w0", w0)),
+        "steps": validate.steps(steps),
+        "curvature": curvature,
+        "wStar": w_star,
+        "lowest": float(linear_regression(x[:, None], y).loss(np.array([w_star]))),
+        "threshold": 1e6,
+        "tolerance": 1e-6,
+        "exact": _EXACT,
+        "shownSteps": 12,
+        "tangents": 3,
+        "wRange": [-1.5, 2.7],
+        "etaRange": [0.0, 1.6],
+        "lossRange": [1e-14, 1e6],
+        "colours": {
+            "path": PALETTE["gradient descent"],
+            "tangent": EXTRA_COLOURS[1],
+            "minimum": MINIMUM_COLOUR,
+        },
+    }
+    controls = (Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 1.6, 0.01),)
+    colours = config["colours"]
+    body = _template(
+        "learning_rate_regimes",
+        path_colour=colours["path"],
+        tangent_colour=colours["tangent"],
+        minimum_colour=colours["minimum"],
+        legend=_legend(
+            [
+                ("gradient descent", colours["path"]),
+                ("tangent, slope Q'(w)", colours["tangent"]),
+                ("the minimum w*", colours["minimum"]),
+            ]
+        ),
+        readouts=_readouts(
+            [
+                ("regime", "regime"),
+                ("product", "ηλ"),
+                ("factor", "factor 1 − ηλ per step"),
+                ("result", f"after up to {steps} steps"),
+                ("thresholds", "η = 1/λ (fastest) and 2/λ (limit)"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "learning-rate-regimes",
+        element_id,
+        title="A learning-rate slider on the one-weight loss",
+        description=(
+            f"Gradient descent on the loss Q(w) of the one-weight model, a parabola lowest at "
+            f"w* = {w_star:.4f} with curvature λ = {curvature:.4f}, from w = {w0:g}. For the "
+            "learning rate η of the slider: the first steps on the curve with the tangents "
+            "at the first points, the loss above its minimum against the step on a log "
+            "scale, and the regime named: too small below η = 1/λ, just right at 1/λ, too "
+            "large but converging up to 2/λ, diverging beyond. The η scale marks 1/λ and 2/λ."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _learning_rate_regimes_numbers(config, {"learning_rate": float(learning_rate)})
+    label = f"LearningRateRegimes(η = {learning_rate:g}: {numbers['regime']}; {numbers['result']})"
+    return InteractiveFigure("learning-rate-regimes", page, label, config, controls)
+
+
+def _learning_rate_regimes_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib import theory
+
+    eta, curvature, w_star = values["learning_rate"], config["curvature"], config["wStar"]
+    parabola = Quadratic([curvature], minimizer=[w_star])
+    run = minimize(
+        parabola.gradient, [config["w0"]], learning_rate=eta, steps=config["steps"],
+        divergence_threshold=config["threshold"],
+    )  # fmt: skip
+    kept = run.diverged_at if run.diverged else config["steps"] + 1
+    path = run.path[:kept]
+    eigenvalues = theory.iteration_eigenvalues(eta, 0.0, curvature)
+    factor = float(eigenvalues[np.argmax(np.abs(eigenvalues))].real)  # 1 − ηλ; the other is 0
+    reached = run.steps_to_reach(config["tolerance"], minimizer=[w_star])
+    if run.diverged:
+        result = f"diverged at step {run.diverged_at}"
+    elif reached >= 0:
+        result = f"within 1e-6 at step {reached}"
+    else:
+        result = f"{abs(path[-1] - w_star):.4f} away at step {config['steps']}"
+    return {
+        "path": path,
+        "excess": 0.5 * curvature * (path - w_star) ** 2,  # Q(w_t) − Q(w*)
+        "product": eta * curvature,
+        "factor": factor,
+        "regime": _gradient_descent_regime(factor),
+        "result": result,
+        "thresholds": f"{1 / curvature:.2f} and {2 / curvature:.2f}",
+    }
+
+
+def _learning_rate_regimes_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    grid = np.linspace(*config["wRange"], 200)
+    curvature, w_star = config["curvature"], config["wStar"]
+    left.plot(grid, config["lowest"] + 0.5 * curvature * (grid - w_star) ** 2, color="0.3")
+    path = numbers["path"][: config["shownSteps"] + 1]
+    left.plot(path, config["lowest"] + 0.5 * curvature * (path - w_star) ** 2, "o-",
+              color=config["colours"]["path"])  # fmt: skip
+    left.axvline(w_star, color=config["colours"]["minimum"], ls=":")
+    left.set(xlabel="weight w", ylabel="loss Q(w)", xlim=config["wRange"],
+             ylim=(0, config["lowest"] + 0.5 * curvature * 3.3**2),
+             title=numbers["regime"])  # fmt: skip
+    right.semilogy(np.maximum(numbers["excess"], config["lossRange"][0]),
+                   color=config["colours"]["path"])  # fmt: skip
+    right.set(xlabel="step t", ylabel="Q(w_t) − Q(w*)", ylim=config["lossRange"])
+
+
+_KINDS["learning-rate-regimes"] = _Kind(_learning_rate_regimes_numbers, _learning_rate_regimes_draw)

@@ -32,6 +32,7 @@ from momentum_lib.interactive import (
     figure_numbers,
     formula_steps,
     iteration_map,
+    learning_rate_regimes,
     noisy_floor,
     one_sample_fit,
     outlier_fits,
@@ -42,6 +43,14 @@ from momentum_lib.interactive import (
 )
 from momentum_lib.landscapes import Rosenbrock
 from tests.site.test_interactive_figures import READ_FIGURE, numbers_problems, shown_as
+
+
+def chapter_2_data() -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 2's x and y: body mass index and progression, both standardized."""
+    from momentum_lib import load_diabetes, standardize
+
+    diabetes = load_diabetes()
+    return standardize(diabetes.column("bmi")), standardize(diabetes.targets)
 
 
 def compute_in_page(page, kind: str, values: dict):
@@ -483,6 +492,8 @@ def test_a_readout_shows_a_number_to_its_digits(shown, expected, equal) -> None:
         (lambda: formula_steps(momentum=0.99), r"momentum must be within \[0.0, 0.95\]"),
         (lambda: formula_steps(curvature=0.0), "curvature"),
         (lambda: formula_steps(step=31), r"step must be within \[0, 30\]"),
+        (lambda: learning_rate_regimes([1.0, 2.0], [1.0]), "1-D of one length"),
+        (lambda: learning_rate_regimes([1.0], [1.0], learning_rate=2.0), "learning_rate must"),
         (lambda: iteration_map().numbers(speed=1.0), "no such control"),
         (lambda: Control("x", "x", 0.5, kind="knob"), "kind must be"),
         (lambda: Control("x", "x", 0.5), "needs low, high and step"),
@@ -512,6 +523,7 @@ TWINS = {
     "one-sample-fit": lambda: one_sample_fit(),
     "condition-race": lambda: condition_race(),
     "formula-steps": lambda: formula_steps(),
+    "learning-rate-regimes": lambda: learning_rate_regimes(*chapter_2_data()),
 }
 
 
@@ -630,3 +642,59 @@ def test_the_formula_figure_steps_back_and_resets(open_html) -> None:
     page.click("[data-action=back]")  # nothing before the start
     assert root.get_attribute("data-step") == "0"
     assert errors == []
+
+
+# --- The learning-rate slider (chapter 2): the mirror, the regimes, the chapter's table ---
+
+
+@pytest.fixture(scope="module")
+def regimes_page(open_html):
+    return open_html(learning_rate_regimes(*chapter_2_data()).html)
+
+
+@pytest.mark.parametrize("learning_rate", [0.05, 0.2, 0.5, 0.95, 1.0, 1.05, 1.5])
+def test_the_rate_slider_runs_gradient_descent_on_the_chapters_loss(
+    regimes_page, learning_rate
+) -> None:
+    """Against minimize on the regression's own gradient (not the figure's parabola)."""
+    from momentum_lib import linear_regression
+
+    page, errors = regimes_page
+    x, y = chapter_2_data()
+    path = compute_in_page(page, "learning-rate-regimes", {"learning_rate": learning_rate})["path"]
+    run = minimize(linear_regression(x[:, None], y).gradient, [-1.0],
+                   learning_rate=learning_rate, steps=200, divergence_threshold=1e6)  # fmt: skip
+    kept = run.diverged_at if run.diverged else 201
+    assert len(path) == kept
+    close(path, run.path[:kept])
+    assert errors == []
+
+
+def test_the_rate_figures_parabola_is_the_chapters_loss() -> None:
+    from momentum_lib import linear_regression
+
+    x, y = chapter_2_data()
+    config = learning_rate_regimes(x, y).config
+    w = np.linspace(-1.5, 2.7, 7)
+    objective = linear_regression(x[:, None], y)
+    parabola = config["lowest"] + 0.5 * config["curvature"] * (w - config["wStar"]) ** 2
+    close(parabola, [objective.loss(np.array([v])) for v in w])
+    assert round(config["wStar"], 4) == 0.5865 and round(config["curvature"], 4) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("product", "regime", "result"),
+    [(0.1, "too small", "within 1e-6 at step 136"), (0.4, "too small", "within 1e-6 at step 28"),
+     (1.0, "just right (fastest)", "within 1e-6 at step 1"),
+     (1.5, "too large: oscillating but converging", "within 1e-6 at step 21"),
+     (1.9, "too large: oscillating but converging", "within 1e-6 at step 136"),
+     (2.0, "on the edge: bouncing forever", "1.5865 away at step 200"),
+     (2.1, "diverging", "diverged at step 141"), (3.0, "diverging", "diverged at step 20")],
+)  # fmt: skip
+def test_the_rate_figure_names_chapter_2s_regimes_and_prints_its_table(
+    product, regime, result
+) -> None:
+    """Chapter 2's table of ηλ = 0.1 … 3 (η = ηλ/2 on the slider's grid of 0.01)."""
+    numbers = learning_rate_regimes(*chapter_2_data()).numbers(learning_rate=product / 2)
+    assert (numbers["regime"], numbers["result"]) == (regime, result)
+    assert numbers["factor"] == pytest.approx(1 - product)
