@@ -73,11 +73,11 @@
         const middle = before + run.momentumTerms[t - 1];
         previous.setAttribute("cx", x(before).toFixed(1));
         previous.setAttribute("cy", y(before).toFixed(1));
-        momentumArrow(x(before), 226, x(middle), 226);
-        gradientArrow(x(middle), 226, x(w), 226);
-        updateArrow(x(before), 250, x(w), 250);
-        guides.setAttribute("d", `M${x(before).toFixed(1)},${y(before).toFixed(1)}V256` +
-          `M${x(w).toFixed(1)},${y(w).toFixed(1)}V256`);
+        momentumArrow(x(before), 224, x(middle), 224);
+        gradientArrow(x(middle), 237, x(w), 237);
+        updateArrow(x(before), 258, x(w), 258);
+        guides.setAttribute("d", `M${x(before).toFixed(1)},${y(before).toFixed(1)}V264` +
+          `M${x(w).toFixed(1)},${y(w).toFixed(1)}V264`);
       } else {
         [momentumArrow, gradientArrow, updateArrow].forEach((move) => move(0, 0, 0, 0));
         guides.setAttribute("d", "");
