@@ -14,7 +14,8 @@ Two kinds of numbers reach the page:
 - *mirrored in the page*: a few lines of JavaScript repeat a library function operation
   for operation on the figure's embedded configuration (:func:`playground`,
   :func:`schedule_change`, :func:`iteration_map`); the tests compare them with the
-  library to 1e-9.
+  library to 1e-9. Also mirrored: :func:`formula_steps` (chapter 0),
+  :func:`learning_rate_regimes` (chapter 2).
 
 Either way :func:`figure_numbers` gives, from a figure's embedded configuration and the
 values of its controls, what the figure shows, computed by the library: the tests read
@@ -61,7 +62,9 @@ __all__ = [
     "InteractiveFigure",
     "condition_race",
     "figure_numbers",
+    "formula_steps",
     "iteration_map",
+    "learning_rate_regimes",
     "noisy_floor",
     "one_sample_fit",
     "outlier_fits",
@@ -2277,3 +2280,394 @@ def _two_terms_draw(config: dict, values: dict, numbers: dict) -> None:
 
 
 _KINDS["two-terms"] = _Kind(_two_terms_numbers, _two_terms_draw)
+
+
+# --- The formula, step by step (chapter 0) ------------------------------------------------
+
+_FORMULA_TABLE_ROWS = 4
+_FORMULA_COLUMNS = (
+    ("w", "w"),
+    ("gradient", "∇Q(w)"),
+    ("momentum_term", "αΔw"),
+    ("gradient_term", "−η∇Q(w)"),
+    ("delta_w", "Δw"),
+    ("new_w", "w + Δw"),
+)
+"""The by-hand table's columns after the step t: (readout name, heading)."""
+
+
+def formula_steps(
+    *,
+    learning_rate: float = 0.1,
+    momentum: float = 0.9,
+    w0: float = 1.0,
+    curvature: float = 2.0,
+    steps: int = 30,
+    step: int = 3,
+    element_id: str = "formula-steps",
+) -> InteractiveFigure:
+    r"""The thread's formula one step at a time on the bowl Q(w) = ½λw², with its two terms.
+
+    Introduced in chapter 0, "Is this formula difficult?". Each press of "step" applies
+
+    .. math::
+
+        \Delta w \leftarrow \alpha\,\Delta w - \eta\,\nabla Q(w), \qquad
+        w \leftarrow w + \Delta w
+
+    (with Δw = 0 before the first step) and draws the two terms of the step just taken as
+    arrows on the w axis, αΔw (momentum's colour) and −η∇Q(w) (gradient descent's) tip
+    to tail, their sum Δw below them, and the point moving on the curve. A table shows
+    the last four steps as the chapter computes them by hand: t, w, ∇Q(w), αΔw,
+    −η∇Q(w), Δw and w + Δw. At the chapter's η = 0.1, α = 0.9 from w = 1 on
+    Q(w) = w² (λ = 2) its rows are the chapter's 0.8, 0.46, 0.062. The page runs a script
+    that mirrors :func:`~momentum_lib.optimizers.momentum_step` (tested to 1e-9).
+
+    Parameters
+    ----------
+    learning_rate : float
+        The η slider's starting value, in [0.01, 0.5].
+    momentum : float
+        The α slider's starting value, in [0, 0.95].
+    w0 : float
+        The start, in [-1.2, 1.2].
+    curvature : float
+        λ > 0 of the bowl; the chapter's Q(w) = w² has λ = 2.
+    steps : int
+        How many steps the "step" button and the step slider offer.
+    step : int
+        The step shown at first, in [0, steps]: the chapter's three by hand.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.plotting import UPDATE_COLOUR
+
+    curvature = float(validate.positive(curvature, "curvature"))
+    if not -1.2 <= w0 <= 1.2:
+        raise ValueError(f"w0 must be within [-1.2, 1.2], got {w0}")
+    config = {
+        "w0": float(w0),
+        "curvature": curvature,
+        "steps": validate.steps(steps),
+        "rows": _FORMULA_TABLE_ROWS,
+        "wRange": [-1.3, 1.3],
+        "top": 0.5 * curvature * 1.3**2,
+        "colours": {
+            "momentumTerm": PALETTE["momentum"],
+            "gradientTerm": PALETTE["gradient descent"],
+            "update": UPDATE_COLOUR,
+        },
+    }
+    controls = (
+        Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 0.5, 0.01),
+        Control("momentum", "momentum α", float(momentum), 0.0, 0.95, 0.01),
+        Control("step", "step t", int(step), 0, config["steps"], 1, digits=0),
+    )
+    head = '<th scope="col">t</th>' + "".join(
+        f'<th scope="col">{html.escape(heading)}</th>' for _, heading in _FORMULA_COLUMNS
+    )
+    body_rows = "".join(
+        f'<tr><th scope="row" data-show="t:{k}"></th>'
+        + "".join(f'<td data-show="{name}:{k}"></td>' for name, _ in _FORMULA_COLUMNS)
+        + "</tr>"
+        for k in range(_FORMULA_TABLE_ROWS)
+    )
+    table = (  # scrolls sideways on a phone rather than widen the figure
+        '<div role="region" aria-label="The steps by hand" tabindex="0" style="overflow-x:auto">'
+        '<table class="mf-table" aria-live="polite"><caption class="mf-sr-only">The last '
+        f"{_FORMULA_TABLE_ROWS} steps, as computed by hand</caption><thead><tr>{head}</tr>"
+        f"</thead><tbody>{body_rows}</tbody></table></div>"
+    )
+    colours = config["colours"]
+    body = _template(
+        "formula_steps",
+        momentum_colour=colours["momentumTerm"],
+        gradient_colour=colours["gradientTerm"],
+        update_colour=colours["update"],
+        legend=_legend(
+            [
+                ("αΔw, the momentum term", colours["momentumTerm"]),
+                ("−η∇Q(w), the gradient term", colours["gradientTerm"]),
+                ("Δw, their sum: the step", colours["update"]),
+            ]
+        ),
+        table=table,
+    )
+    page = _assemble(
+        "formula-steps",
+        element_id,
+        title="The formula, step by step",
+        description=(
+            f"The bowl Q(w) = {curvature / 2:g}w² and a point on it, starting at w = {w0:g} "
+            "with no previous update. Each step applies Δw ← αΔw − η∇Q(w), w ← w + Δw: the "
+            "two terms αΔw and −η∇Q(w) are drawn as arrows on the w axis, tip to tail, and "
+            "their sum Δw below them; a table lists the last four steps' numbers. Buttons "
+            "take a step forward or back or start again; sliders set η and α."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _formula_steps_numbers(config, {c.name: c.value for c in controls} | {"step": 3})
+    label = (
+        f"FormulaSteps(η = {learning_rate:g}, α = {momentum:g}, from w = {w0:g}: "
+        f"w after 3 steps {numbers['new_w:2']:.4f})"
+    )
+    return InteractiveFigure("formula-steps", page, label, config, controls)
+
+
+def _formula_steps_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib.optimizers import momentum_step
+
+    bowl = Quadratic([config["curvature"]])
+    eta, alpha = values["learning_rate"], values["momentum"]
+    w, delta_w = config["w0"], 0.0
+    path, deltas, gradients, momentum_terms, gradient_terms = [w], [], [], [], []
+    for _ in range(config["steps"]):
+        gradient = float(bowl.gradient(w))
+        momentum_terms.append(alpha * delta_w)
+        gradient_terms.append(-eta * gradient)
+        gradients.append(gradient)
+        w, delta_w = (float(v) for v in momentum_step(w, delta_w, gradient, eta, alpha))
+        path.append(w)
+        deltas.append(delta_w)
+    numbers: dict = {
+        "path": np.array(path),
+        "deltas": np.array(deltas),
+        "gradients": np.array(gradients),
+        "momentumTerms": np.array(momentum_terms),
+        "gradientTerms": np.array(gradient_terms),
+    }
+    t = int(values["step"])
+    first = max(1, t - config["rows"] + 1)
+    for k in range(config["rows"]):
+        s = first + k  # the step of this row, 1-based; its w is path[s - 1]
+        shown = s <= t
+        numbers[f"t:{k}"] = str(s) if shown else ""
+        row = {
+            "w": path[s - 1],
+            "gradient": gradients[s - 1],
+            "momentum_term": momentum_terms[s - 1],
+            "gradient_term": gradient_terms[s - 1],
+            "delta_w": deltas[s - 1],
+            "new_w": path[s],
+        } if shown else {}  # fmt: skip
+        for name, _ in _FORMULA_COLUMNS:
+            numbers[f"{name}:{k}"] = float(row[name]) if shown else ""
+    return numbers
+
+
+def _formula_steps_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7, 3.6))
+    grid = np.linspace(*config["wRange"], 200)
+    ax.plot(grid, 0.5 * config["curvature"] * grid**2, color="0.3")
+    t = int(values["step"])
+    path = numbers["path"][: t + 1]
+    ax.plot(path, 0.5 * config["curvature"] * path**2, "o-", color="0.6", ms=4)
+    ax.plot(path[-1], 0.5 * config["curvature"] * path[-1] ** 2, "o", color="black", ms=9)
+    if t > 0:
+        start, momentum_term = path[-2], numbers["momentumTerms"][t - 1]
+        for x, dx, y, colour in (
+            (start, momentum_term, -0.15, config["colours"]["momentumTerm"]),
+            (start + momentum_term, numbers["gradientTerms"][t - 1], -0.15,
+             config["colours"]["gradientTerm"]),
+            (start, path[-1] - start, -0.35, config["colours"]["update"]),
+        ):  # fmt: skip
+            if dx:
+                ax.annotate("", (x + dx, y), (x, y), arrowprops={"color": colour, "width": 2})
+    ax.set(xlabel="weight w", ylabel="loss Q(w)", ylim=(-0.5, config["top"]), title=f"step {t}")
+
+
+_KINDS["formula-steps"] = _Kind(_formula_steps_numbers, _formula_steps_draw)
+
+
+# --- A learning-rate slider on the 1-D loss (chapter 2) -----------------------------------
+
+_EXACT = 1e-9
+"""How close ηλ must be to 1 or 2 to be named "just right" or "on the edge" (λ is
+computed from the data, so that 1/λ itself is exact only to rounding)."""
+
+
+def _gradient_descent_regime(factor: float) -> str:
+    """Chapter 2's regime of gradient descent from the factor 1 − ηλ that each step applies."""
+    if abs(factor) <= _EXACT:
+        return "just right (fastest)"
+    if factor > 0:
+        return "too small"
+    if factor > -1 - _EXACT and factor < -1 + _EXACT:
+        return "on the edge: bouncing forever"
+    if factor > -1:
+        return "too large: oscillating but converging"
+    return "diverging"
+
+
+def learning_rate_regimes(
+    features: np.ndarray,
+    targets: np.ndarray,
+    *,
+    learning_rate: float = 0.2,
+    w0: float = -1.0,
+    steps: int = 200,
+    element_id: str = "learning-rate-regimes",
+) -> InteractiveFigure:
+    r"""Gradient descent on chapter 2's one-weight loss, with a slider on η and its regime.
+
+    Introduced in chapter 2, "The gradient descent update". The mean squared error of
+    ŷ = w x is the parabola
+
+    .. math::
+
+        Q(w) = Q(w^*) + \tfrac12\,\lambda\,(w - w^*)^2, \qquad
+        w^* = \overline{xy} / \overline{x^2}, \quad \lambda = 2\,\overline{x^2},
+
+    and each step w ← w − ηQ'(w) multiplies the error w − w* by 1 − ηλ. The page runs
+    gradient descent from ``w0`` (a script that mirrors
+    :func:`~momentum_lib.optimizers.minimize` on ``Quadratic([λ], [w*])``, tested to
+    1e-9), draws the path on the loss with the tangents at its first points, and the
+    loss above its minimum against the step (log scale); it names the regime from the
+    factor, as :func:`momentum_lib.theory.iteration_eigenvalues` gives it (α = 0): too
+    small (0 < ηλ < 1), just right (ηλ = 1, η = 1/λ), too large but converging
+    (1 < ηλ < 2), on the edge (ηλ = 2, η = 2/λ), diverging (ηλ > 2). The marks 1/λ and
+    2/λ are drawn on the η scale under the plots.
+
+    Parameters
+    ----------
+    features, targets : array_like, shape (n,)
+        x and y (chapter 2: body mass index and progression, both standardized).
+    learning_rate : float
+        The slider's starting η, in [0.01, 1.6].
+    w0 : float
+        The start.
+    steps : int
+        The length of each run; a run stops as diverged where abs(w) passes 1e6.
+    element_id : str
+        The HTML id of the figure.
+    """
+    from momentum_lib.models import linear_regression
+
+    x = validate.finite_array("features", features)
+    y = validate.finite_array("targets", targets)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(
+            f"features and targets must be 1-D of one length, got {x.shape} and {y.shape}"
+        )
+    curvature = 2 * float(np.mean(x * x))
+    w_star = float(np.mean(x * y) / np.mean(x * x))
+    config = {
+        "w0": float(validate.finite_array("w0", w0)),
+        "steps": validate.steps(steps),
+        "curvature": curvature,
+        "wStar": w_star,
+        "lowest": float(linear_regression(x[:, None], y).loss(np.array([w_star]))),
+        "threshold": 1e6,
+        "tolerance": 1e-6,
+        "exact": _EXACT,
+        "shownSteps": 12,
+        "tangents": 3,
+        "wRange": [-1.5, 2.7],
+        "etaRange": [0.0, 1.6],
+        "lossRange": [1e-14, 1e6],
+        "colours": {
+            "path": PALETTE["gradient descent"],
+            "tangent": EXTRA_COLOURS[1],
+            "minimum": MINIMUM_COLOUR,
+        },
+    }
+    controls = (Control("learning_rate", "learning rate η", float(learning_rate), 0.01, 1.6, 0.01),)
+    colours = config["colours"]
+    body = _template(
+        "learning_rate_regimes",
+        path_colour=colours["path"],
+        tangent_colour=colours["tangent"],
+        minimum_colour=colours["minimum"],
+        legend=_legend(
+            [
+                ("gradient descent", colours["path"]),
+                ("tangent, slope Q'(w)", colours["tangent"]),
+                ("the minimum w*", colours["minimum"]),
+            ]
+        ),
+        readouts=_readouts(
+            [
+                ("regime", "regime"),
+                ("product", "ηλ"),
+                ("factor", "factor 1 − ηλ per step"),
+                ("result", f"after up to {steps} steps"),
+                ("thresholds", "η = 1/λ (fastest) and 2/λ (limit)"),
+            ]
+        ),
+    )
+    page = _assemble(
+        "learning-rate-regimes",
+        element_id,
+        title="A learning-rate slider on the one-weight loss",
+        description=(
+            f"Gradient descent on the loss Q(w) of the one-weight model, a parabola lowest at "
+            f"w* = {w_star:.4f} with curvature λ = {curvature:.4f}, from w = {w0:g}. For the "
+            "learning rate η of the slider: the first steps on the curve with the tangents "
+            "at the first points, the loss above its minimum against the step on a log "
+            "scale, and the regime named: too small below η = 1/λ, just right at 1/λ, too "
+            "large but converging up to 2/λ, diverging beyond. The η scale marks 1/λ and 2/λ."
+        ),
+        body=body,
+        controls=controls,
+        config=config,
+    )
+    numbers = _learning_rate_regimes_numbers(config, {"learning_rate": float(learning_rate)})
+    label = f"LearningRateRegimes(η = {learning_rate:g}: {numbers['regime']}; {numbers['result']})"
+    return InteractiveFigure("learning-rate-regimes", page, label, config, controls)
+
+
+def _learning_rate_regimes_numbers(config: dict, values: dict) -> dict:
+    from momentum_lib import theory
+
+    eta, curvature, w_star = values["learning_rate"], config["curvature"], config["wStar"]
+    parabola = Quadratic([curvature], minimizer=[w_star])
+    run = minimize(
+        parabola.gradient, [config["w0"]], learning_rate=eta, steps=config["steps"],
+        divergence_threshold=config["threshold"],
+    )  # fmt: skip
+    kept = run.diverged_at if run.diverged else config["steps"] + 1
+    path = run.path[:kept]
+    eigenvalues = theory.iteration_eigenvalues(eta, 0.0, curvature)
+    factor = float(eigenvalues[np.argmax(np.abs(eigenvalues))].real)  # 1 − ηλ; the other is 0
+    reached = run.steps_to_reach(config["tolerance"], minimizer=[w_star])
+    if run.diverged:
+        result = f"diverged at step {run.diverged_at}"
+    elif reached >= 0:
+        result = f"within 1e-6 at step {reached}"
+    else:
+        result = f"{abs(path[-1] - w_star):.4f} away at step {config['steps']}"
+    return {
+        "path": path,
+        "excess": 0.5 * curvature * (path - w_star) ** 2,  # Q(w_t) − Q(w*)
+        "product": eta * curvature,
+        "factor": factor,
+        "regime": _gradient_descent_regime(factor),
+        "result": result,
+        "thresholds": f"{1 / curvature:.2f} and {2 / curvature:.2f}",
+    }
+
+
+def _learning_rate_regimes_draw(config: dict, values: dict, numbers: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    _, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    grid = np.linspace(*config["wRange"], 200)
+    curvature, w_star = config["curvature"], config["wStar"]
+    left.plot(grid, config["lowest"] + 0.5 * curvature * (grid - w_star) ** 2, color="0.3")
+    path = numbers["path"][: config["shownSteps"] + 1]
+    left.plot(path, config["lowest"] + 0.5 * curvature * (path - w_star) ** 2, "o-",
+              color=config["colours"]["path"])  # fmt: skip
+    left.axvline(w_star, color=config["colours"]["minimum"], ls=":")
+    left.set(xlabel="weight w", ylabel="loss Q(w)", xlim=config["wRange"],
+             ylim=(0, config["lowest"] + 0.5 * curvature * 3.3**2),
+             title=numbers["regime"])  # fmt: skip
+    right.semilogy(np.maximum(numbers["excess"], config["lossRange"][0]),
+                   color=config["colours"]["path"])  # fmt: skip
+    right.set(xlabel="step t", ylabel="Q(w_t) − Q(w*)", ylim=config["lossRange"])
+
+
+_KINDS["learning-rate-regimes"] = _Kind(_learning_rate_regimes_numbers, _learning_rate_regimes_draw)

@@ -30,7 +30,9 @@ from momentum_lib.interactive import (
     InteractiveFigure,
     condition_race,
     figure_numbers,
+    formula_steps,
     iteration_map,
+    learning_rate_regimes,
     noisy_floor,
     one_sample_fit,
     outlier_fits,
@@ -43,6 +45,14 @@ from momentum_lib.interactive import (
 )
 from momentum_lib.landscapes import Rosenbrock
 from tests.site.test_interactive_figures import READ_FIGURE, numbers_problems, shown_as
+
+
+def chapter_2_data() -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 2's x and y: body mass index and progression, both standardized."""
+    from momentum_lib import load_diabetes, standardize
+
+    diabetes = load_diabetes()
+    return standardize(diabetes.column("bmi")), standardize(diabetes.targets)
 
 
 def compute_in_page(page, kind: str, values: dict):
@@ -479,6 +489,13 @@ def test_a_readout_shows_a_number_to_its_digits(shown, expected, equal) -> None:
         (lambda: noisy_floor(batch_size=5), "batch_size must be one of"),
         (lambda: one_sample_fit(loss="L1"), "loss must be one of"),
         (lambda: figure_numbers("pie", {}, {}), "kind must be one of"),
+        (lambda: formula_steps(w0=2.0), r"w0 must be within \[-1.2, 1.2\]"),
+        (lambda: formula_steps(learning_rate=0.6), r"learning_rate must be within"),
+        (lambda: formula_steps(momentum=0.99), r"momentum must be within \[0.0, 0.95\]"),
+        (lambda: formula_steps(curvature=0.0), "curvature"),
+        (lambda: formula_steps(step=31), r"step must be within \[0, 30\]"),
+        (lambda: learning_rate_regimes([1.0, 2.0], [1.0]), "1-D of one length"),
+        (lambda: learning_rate_regimes([1.0], [1.0], learning_rate=2.0), "learning_rate must"),
         (lambda: iteration_map().numbers(speed=1.0), "no such control"),
         (lambda: Control("x", "x", 0.5, kind="knob"), "kind must be"),
         (lambda: Control("x", "x", 0.5), "needs low, high and step"),
@@ -509,6 +526,8 @@ TWINS = {
     "condition-race": lambda: condition_race(),
     "towards-the-answer": lambda: towards_the_answer(*diabetes_line()),
     "two-terms": lambda: two_terms(),
+    "formula-steps": lambda: formula_steps(),
+    "learning-rate-regimes": lambda: learning_rate_regimes(*chapter_2_data()),
 }
 
 
@@ -743,3 +762,134 @@ def test_the_two_terms_step_forward_back_and_to_step_1(open_html) -> None:
 def test_bad_valleys_are_refused(make, message) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# --- The formula, step by step (chapter 0): the mirror, the by-hand table, the buttons -------
+
+
+@pytest.fixture(scope="module")
+def formula_page(open_html):
+    return open_html(formula_steps().html)
+
+
+@pytest.mark.parametrize(("learning_rate", "momentum"), [(0.1, 0.9), (0.5, 0.0), (0.01, 0.95)])
+def test_the_formula_figure_runs_momentum_step_in_the_page(
+    formula_page, learning_rate, momentum
+) -> None:
+    """Against the two lines written out here, term by term (Q(w) = w², ∇Q(w) = 2w)."""
+    page, errors = formula_page
+    run = compute_in_page(page, "formula-steps",
+                          {"learning_rate": learning_rate, "momentum": momentum})  # fmt: skip
+    w, delta_w = 1.0, 0.0
+    path, momentum_terms, gradient_terms = [w], [], []
+    for _ in range(30):
+        momentum_terms.append(momentum * delta_w)
+        gradient_terms.append(-learning_rate * 2 * w)
+        delta_w = momentum_terms[-1] + gradient_terms[-1]
+        w += delta_w
+        path.append(w)
+    close(run["path"], path)
+    close(run["momentumTerms"], momentum_terms)
+    close(run["gradientTerms"], gradient_terms)
+    close(run["deltas"], np.diff(path))
+    assert errors == []
+
+
+def test_the_formula_figure_shows_chapter_0s_table_by_hand() -> None:
+    """Chapter 0's three steps by hand at η = 0.1, α = 0.9: 0.8, 0.46, 0.062."""
+    numbers = formula_steps().numbers(step=3)
+    rows = [
+        [numbers[f"{name}:{k}"] for name in
+         ("w", "gradient", "momentum_term", "gradient_term", "delta_w", "new_w")]
+        for k in range(3)
+    ]  # fmt: skip
+    close(rows, [[1.0, 2.0, 0.0, -0.2, -0.2, 0.8],
+                 [0.8, 1.6, -0.18, -0.16, -0.34, 0.46],
+                 [0.46, 0.92, -0.306, -0.092, -0.398, 0.062]])  # fmt: skip
+    assert [numbers[f"t:{k}"] for k in range(4)] == ["1", "2", "3", ""]
+    assert numbers["w:3"] == "" and formula_steps().numbers(step=0)["t:0"] == ""
+    late = formula_steps().numbers(step=10)  # the table keeps the last four steps
+    assert [late[f"t:{k}"] for k in range(4)] == ["7", "8", "9", "10"]
+
+
+def test_the_formula_figure_steps_back_and_resets(open_html) -> None:
+    page, errors = open_html(formula_steps().html)
+    root = page.query_selector(".interactive-figure")
+    assert root.get_attribute("data-step") == "3"  # the chapter's three steps, at first
+    page.click("[data-action=reset]")
+    for _ in range(3):
+        page.click("[data-action=forward]")
+    cells = page.eval_on_selector_all(
+        "tbody tr", "(rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent))"
+    )
+    assert cells[:3] == [
+        ["1", "1.0000", "2.0000", "0.0000", "-0.2000", "-0.2000", "0.8000"],
+        ["2", "0.8000", "1.6000", "-0.1800", "-0.1600", "-0.3400", "0.4600"],
+        ["3", "0.4600", "0.9200", "-0.3060", "-0.0920", "-0.3980", "0.0620"],
+    ]
+    assert numbers_problems(root.evaluate(READ_FIGURE)) == []
+    arrows = root.evaluate(READ_FIGURE)["picture"]
+    page.click("[data-action=back]")
+    assert root.get_attribute("data-step") == "2"
+    assert root.evaluate(READ_FIGURE)["picture"] != arrows
+    page.click("[data-action=reset]")
+    assert root.get_attribute("data-step") == "0" and page.text_content("tbody") == ""
+    page.click("[data-action=back]")  # nothing before the start
+    assert root.get_attribute("data-step") == "0"
+    assert errors == []
+
+
+# --- The learning-rate slider (chapter 2): the mirror, the regimes, the chapter's table ---
+
+
+@pytest.fixture(scope="module")
+def regimes_page(open_html):
+    return open_html(learning_rate_regimes(*chapter_2_data()).html)
+
+
+@pytest.mark.parametrize("learning_rate", [0.05, 0.2, 0.5, 0.95, 1.0, 1.05, 1.5])
+def test_the_rate_slider_runs_gradient_descent_on_the_chapters_loss(
+    regimes_page, learning_rate
+) -> None:
+    """Against minimize on the regression's own gradient (not the figure's parabola)."""
+    from momentum_lib import linear_regression
+
+    page, errors = regimes_page
+    x, y = chapter_2_data()
+    path = compute_in_page(page, "learning-rate-regimes", {"learning_rate": learning_rate})["path"]
+    run = minimize(linear_regression(x[:, None], y).gradient, [-1.0],
+                   learning_rate=learning_rate, steps=200, divergence_threshold=1e6)  # fmt: skip
+    kept = run.diverged_at if run.diverged else 201
+    assert len(path) == kept
+    close(path, run.path[:kept])
+    assert errors == []
+
+
+def test_the_rate_figures_parabola_is_the_chapters_loss() -> None:
+    from momentum_lib import linear_regression
+
+    x, y = chapter_2_data()
+    config = learning_rate_regimes(x, y).config
+    w = np.linspace(-1.5, 2.7, 7)
+    objective = linear_regression(x[:, None], y)
+    parabola = config["lowest"] + 0.5 * config["curvature"] * (w - config["wStar"]) ** 2
+    close(parabola, [objective.loss(np.array([v])) for v in w])
+    assert round(config["wStar"], 4) == 0.5865 and round(config["curvature"], 4) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("product", "regime", "result"),
+    [(0.1, "too small", "within 1e-6 at step 136"), (0.4, "too small", "within 1e-6 at step 28"),
+     (1.0, "just right (fastest)", "within 1e-6 at step 1"),
+     (1.5, "too large: oscillating but converging", "within 1e-6 at step 21"),
+     (1.9, "too large: oscillating but converging", "within 1e-6 at step 136"),
+     (2.0, "on the edge: bouncing forever", "1.5865 away at step 200"),
+     (2.1, "diverging", "diverged at step 141"), (3.0, "diverging", "diverged at step 20")],
+)  # fmt: skip
+def test_the_rate_figure_names_chapter_2s_regimes_and_prints_its_table(
+    product, regime, result
+) -> None:
+    """Chapter 2's table of ηλ = 0.1 … 3 (η = ηλ/2 on the slider's grid of 0.01)."""
+    numbers = learning_rate_regimes(*chapter_2_data()).numbers(learning_rate=product / 2)
+    assert (numbers["regime"], numbers["result"]) == (regime, result)
+    assert numbers["factor"] == pytest.approx(1 - product)

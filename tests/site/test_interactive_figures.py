@@ -26,10 +26,6 @@ from tests.paths import notebook_files
 CHAPTER_PAGES = [f"{f}.html" for f in notebook_files() if re.match(r"book/\d\d_", f)]
 ISSUE_10_PAGES = [page for page in CHAPTER_PAGES if re.match(r"book/0\d_", page)]
 """Chapters 0 to 9: issue 10 asks for an interactive figure in each."""
-NOT_YET = {  # issue 10: the figures proposed for these chapters are not written yet
-    "book/00_is_this_formula_difficult.html",
-    "book/02_gradient_descent_update.html",
-}
 MIRRORED = {  # figures whose page runs a mirror of the library: the arrays it draws
     "playground": ("weights:gd", "weights:momentum", "weights:nesterov", "losses:momentum"),
     "schedule-change": ("thread", "pytorch"),
@@ -37,6 +33,8 @@ MIRRORED = {  # figures whose page runs a mirror of the library: the arrays it d
     "one-sample-fit": ("path",),
     "condition-race": ("distances:gd", "distances:momentum"),
     "two-terms": ("weights:gd", "weights:momentum", "updates:momentum"),
+    "formula-steps": ("path", "deltas", "momentumTerms", "gradientTerms"),
+    "learning-rate-regimes": ("path",),
 }
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
@@ -144,14 +142,9 @@ def figure_count(site_dir, page_path: str) -> int:
 
 @pytest.mark.parametrize("page_path", ISSUE_10_PAGES)
 def test_every_chapter_has_an_interactive_figure(site_dir, page_path) -> None:
-    if page_path in NOT_YET:
-        pytest.xfail("issue 10: this chapter's figure is proposed, not yet written")
     assert figure_count(site_dir, page_path), f"{page_path} has no interactive figure"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 10 asks for 12; 8 so far (chapters 3, 5 and 7 (two each), 6, 8, 9)"
-)
 def test_the_site_has_at_least_twelve_interactive_figures(site_dir) -> None:
     assert sum(figure_count(site_dir, page_path) for page_path in CHAPTER_PAGES) >= 12
 
