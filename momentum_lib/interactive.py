@@ -9,21 +9,22 @@ pointer and touch, each with a readout); each figure adds a small script of its 
 
 Two kinds of numbers reach the page:
 
-- *computed here and embedded*: the figure only shows them (:func:`rolling_ball`,
-  :func:`outlier_fits`, :func:`noisy_floor`);
+- *computed here and embedded*: the figure only shows them (:func:`towards_the_answer`,
+  :func:`rolling_ball`, :func:`outlier_fits`, :func:`noisy_floor`);
 - *mirrored in the page*: a few lines of JavaScript repeat a library function operation
-  for operation on the figure's embedded configuration (:func:`playground`,
-  :func:`schedule_change`, :func:`iteration_map`); the tests compare them with the
-  library to 1e-9. Also mirrored: :func:`formula_steps` (chapter 0),
-  :func:`learning_rate_regimes` (chapter 2).
+  for operation on the figure's embedded configuration (:func:`formula_steps`,
+  :func:`learning_rate_regimes`, :func:`two_terms`, :func:`one_sample_fit`,
+  :func:`schedule_change`, :func:`iteration_map`, :func:`condition_race`,
+  :func:`playground`); the tests compare them with the library to 1e-9.
 
 Either way :func:`figure_numbers` gives, from a figure's embedded configuration and the
 values of its controls, what the figure shows, computed by the library: the tests read
 both from the built page and compare, and :meth:`InteractiveFigure.widget` (the figure's
-twin in a running kernel) shows them.
+twin in a running kernel) shows them. :func:`static_picture` draws a stored figure as it
+starts, for notebooks that JupyterLab shows before their cells have run.
 
-Introduced in chapter 3 (the rolling ball) and chapter 9, "Playground"; a figure in
-chapters 5 to 8.
+Introduced in chapter 0 (:func:`formula_steps`); every chapter from 0 to 9 has a figure,
+chapter 9 ("Playground") is one.
 """
 
 from __future__ import annotations
