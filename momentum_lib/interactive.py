@@ -2099,7 +2099,9 @@ _KINDS["towards-the-answer"] = _Kind(_towards_the_answer_numbers, _towards_the_a
 
 # --- The two terms on a 2-D valley, step by step (chapter 4) ---------------------------------
 
-_TWO_TERMS_VIEW = {"x": (-4.6, 1.0), "y": (-1.7, 1.9)}
+# Wide enough for every setting of the sliders from the default start (momentum's 40 steps
+# reach w[0] = 3.38 at α = 0.95): the point and its arrows never leave the picture.
+_TWO_TERMS_VIEW = {"x": (-4.6, 3.8), "y": (-1.7, 1.9)}
 _TWO_TERMS_PIXELS = {"x": (52.0, 552.0), "y": (330.0, 10.0)}  # as two_terms.js draws the map
 
 
@@ -2128,7 +2130,7 @@ def two_terms(
     curvatures : (float, float)
         λ₀ and λ₁ > 0, the curvatures along the floor and across.
     w0 : (float, float)
-        The start, within the view (w[0] in [−4.6, 1], w[1] in [−1.7, 1.9]).
+        The start, within the view (w[0] in [−4.6, 3.8], w[1] in [−1.7, 1.9]).
     learning_rate : float
         η at first, in [0.01, 0.19] (below 2/λ₁ = 0.2 for the chapter's valley).
     momentum : float
@@ -2374,9 +2376,10 @@ def formula_steps(
         for k in range(_FORMULA_TABLE_ROWS)
     )
     table = (  # scrolls sideways on a phone rather than widen the figure
-        '<div role="region" aria-label="The steps by hand" tabindex="0" style="overflow-x:auto">'
+        '<div role="region" aria-label="The last steps" tabindex="0" style="overflow-x:auto">'
         '<table class="mf-table" aria-live="polite"><caption class="mf-sr-only">The last '
-        f"{_FORMULA_TABLE_ROWS} steps, as computed by hand</caption><thead><tr>{head}</tr>"
+        f"{_FORMULA_TABLE_ROWS} steps, computed as in the by-hand table</caption>"
+        f"<thead><tr>{head}</tr>"
         f"</thead><tbody>{body_rows}</tbody></table></div>"
     )
     colours = config["colours"]

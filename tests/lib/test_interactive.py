@@ -720,6 +720,30 @@ def test_the_two_terms_run_minimize_in_the_page(two_terms_page, learning_rate, m
     assert errors == []
 
 
+def test_the_two_terms_stay_in_the_picture_at_every_setting() -> None:
+    """Every (η, α) the sliders offer: momentum's and gradient descent's points lie in view."""
+    figure = two_terms()
+    sliders = {control.name: control for control in figure.controls}
+    view = figure.config["view"]
+    valley = Quadratic(figure.config["curvatures"])
+    for name in ("learning_rate", "momentum"):
+        assert sliders[name].low is not None and sliders[name].high is not None
+    etas = np.arange(sliders["learning_rate"].low, sliders["learning_rate"].high + 1e-9, 0.01)
+    alphas = np.arange(0.0, sliders["momentum"].high + 1e-9, sliders["momentum"].step)
+    for eta in etas:
+        runs = minimize(
+            valley.gradient,
+            figure.config["w0"],
+            learning_rate=eta,
+            momentum=list(alphas),
+            steps=figure.config["steps"],
+        )
+        for i in range(alphas.size):
+            weights = runs[i].weights
+            assert view["x"][0] <= weights[:, 0].min() and weights[:, 0].max() <= view["x"][1]
+            assert view["y"][0] <= weights[:, 1].min() and weights[:, 1].max() <= view["y"][1]
+
+
 def test_the_two_terms_are_chapter_4s_tables() -> None:
     """Step 2 by hand (the chapter's exercise): terms (0.4816, 0.56) and (0.28, −0.7)."""
     numbers = two_terms().numbers(step=2)
