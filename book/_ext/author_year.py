@@ -20,7 +20,9 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
-from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import (
+    AuthorYearReferenceStyle,
+)
 
 
 def cited_names(entry: Entry, et_al: str = "et al.") -> str:
@@ -30,7 +32,9 @@ def cited_names(entry: Entry, et_al: str = "et al.") -> str:
     for three or more ("Rumelhart et al.").
     """
     names = [
-        Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+        Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as(
+            "text"
+        )
         for p in entry.persons["author"]
     ]
     if len(names) > 2:
@@ -65,7 +69,9 @@ class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
     """``author_year`` with "(" and ")" instead of "[" and "]", and "; " between works."""
 
     bracket_textual: BracketStyle = dataclasses.field(default_factory=_round)
-    bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=_round_list)
+    bracket_parenthetical: BracketStyle = dataclasses.field(
+        default_factory=_round_list
+    )
     bracket_author: BracketStyle = dataclasses.field(default_factory=_round)
     bracket_label: BracketStyle = dataclasses.field(default_factory=_round)
     bracket_year: BracketStyle = dataclasses.field(default_factory=_round)

@@ -26,7 +26,9 @@ def public_names() -> dict[str, tuple[str, str]]:
             continue
         full = f"momentum_lib.{module.name}"
         for name in getattr(importlib.import_module(full), "__all__", []):
-            names.setdefault(name, (f"book/api/{module.name}", f"{full}.{name}"))
+            names.setdefault(
+                name, (f"book/api/{module.name}", f"{full}.{name}")
+            )
     return names
 
 
