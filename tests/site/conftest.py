@@ -33,6 +33,12 @@ async () => {
     await MathJax.startup.promise;
     result.mathjax = true;
   }
+  // The formulas come typeset from the build (book/_ext/page_speed.py). A site built
+  // without Node.js has MathJax typeset them lazily in the browser, as they come near the
+  // screen: typeset the rest as printing the page does, to check every formula here.
+  if (result.mathjax && MathJax.startup.document.lazyTypesetAll) {
+    await MathJax.startup.document.lazyTypesetAll();
+  }
   const images = [...document.images];
   for (const img of images) img.loading = "eager";
   const loaded = (img) => img.complete ? null : new Promise((resolve) => {
@@ -64,12 +70,21 @@ INSPECT_JS = """
   return {
     text: texts.join("\\n"),
     math_elements: math.length,
-    unrendered_math: math.filter((el) => !el.querySelector("mjx-container"))
+    // A formula still waiting for lazy typesetting holds an empty mjx-lazy marker.
+    unrendered_math: math.filter((el) => !el.querySelector("mjx-container")
+                                         || el.querySelector("mjx-lazy"))
                          .map((el) => el.textContent.trim().slice(0, 80)),
     mjx_containers: document.querySelectorAll("mjx-container").length,
+    // MathJax draws each character with its stylesheet (mjx-c::before): without it, the
+    // formula's markup is there but shows nothing.
+    undrawn_characters: [...document.querySelectorAll("mjx-c")]
+      .filter((c) => ["none", "normal", '""'].includes(getComputedStyle(c, "::before").content))
+      .length,
     // TeX errors (merror) and undefined macros (shown as red text by MathJax's noundefined).
     math_errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error]")]
       .map((el) => el.getAttribute("data-mjx-error") || el.textContent)
+      .concat([...document.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
+        .map((el) => `undefined macro ${el.textContent}`))
       .concat(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.toMML
         ? Array.from(MathJax.startup.document.math)
             .filter((item) => /<mtext mathcolor="red">\\\\/.test(MathJax.startup.toMML(item.root)))
@@ -104,7 +119,6 @@ class Visit:
     console_errors: list[str]
     failed: list[str]
     own_bytes: dict[str, int]
-    mathjax: bool
     dom: dict
     notebook_download: dict | None = None
 
@@ -143,7 +157,7 @@ def _open(browser, site_url: str, page_path: str, redirect_to: str | None) -> Vi
         if redirect_to is not None:
             page.wait_for_url(site_url + redirect_to)
             page.wait_for_load_state("load")
-        settled = page.evaluate(SETTLE_JS)
+        page.evaluate(SETTLE_JS)
         page.wait_for_load_state("networkidle")
         dom = page.evaluate(INSPECT_JS)
         own_bytes = {}
@@ -174,7 +188,6 @@ def _open(browser, site_url: str, page_path: str, redirect_to: str | None) -> Vi
             console_errors=console_errors,
             failed=failed,
             own_bytes=own_bytes,
-            mathjax=settled["mathjax"],
             dom=dom,
             notebook_download=notebook_download,
         )
