@@ -76,10 +76,21 @@ INSPECT_JS = """
                          .map((el) => el.textContent.trim().slice(0, 80)),
     mjx_containers: document.querySelectorAll("mjx-container").length,
     // MathJax draws each character with its stylesheet (mjx-c::before): without it, the
-    // formula's markup is there but shows nothing.
+    // formula's markup is there but shows nothing. The invisible operators (Unicode format
+    // characters such as U+2061 FUNCTION APPLICATION, which MathJax puts after \\sin or
+    // \\log for screen readers) are drawn as nothing on purpose: an empty glyph of zero
+    // width in MathJax's font data. Any other empty glyph, or one of them taking room, is
+    // a character lost. Each is named by its codepoint (the class mjx-c2061).
     undrawn_characters: [...document.querySelectorAll("mjx-c")]
-      .filter((c) => ["none", "normal", '""'].includes(getComputedStyle(c, "::before").content))
-      .length,
+      .map((c) => [c, (/\\bmjx-c([0-9A-F]+)\\b/.exec(c.className) || [])[1]])
+      .filter(([c, code]) => {
+        const content = getComputedStyle(c, "::before").content;
+        if (["none", "normal"].includes(content)) return true;
+        if (content !== '""') return false;
+        const invisible = code && /^\\p{Cf}$/u.test(String.fromCodePoint(parseInt(code, 16)));
+        return !invisible || c.getBoundingClientRect().width > 0;
+      })
+      .map(([, code]) => `U+${(code || "?").padStart(4, "0")}`),
     // TeX errors (merror) and undefined macros (shown as red text by MathJax's noundefined).
     math_errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error]")]
       .map((el) => el.getAttribute("data-mjx-error") || el.textContent)

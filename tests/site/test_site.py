@@ -75,7 +75,10 @@ def test_every_formula_is_rendered_by_mathjax(visit, page: str) -> None:
     if dom["math_elements"] and dom["mjx_containers"] == 0:
         problems.append("math on the page but no mjx-container: MathJax rendered nothing")
     if dom["undrawn_characters"]:
-        problems.append(f"{dom['undrawn_characters']} characters of formulas drawn as nothing")
+        characters = ", ".join(sorted(set(dom["undrawn_characters"])))
+        problems.append(
+            f"{len(dom['undrawn_characters'])} characters of formulas drawn as nothing: {characters}"
+        )
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
