@@ -22,7 +22,11 @@ from __future__ import annotations
 
 from docutils import nodes
 from docutils.writers._html_base import HTMLTranslator
-from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+from myst_nb.sphinx_ import (
+    HideCodeCellNode,
+    depart_HideCellInput,
+    visit_HideCellInput,
+)
 
 
 def rewriting(visit, old: str, new: str):
@@ -62,13 +66,19 @@ def setup(app):
         visit_HideCellInput, ' aria-label="Toggle hidden content"', ""
     )
     app.add_node(
-        HideCodeCellNode, override=True, html=(folded_cell, depart_HideCellInput)
+        HideCodeCellNode,
+        override=True,
+        html=(folded_cell, depart_HideCellInput),
     )
     citation = rewriting(
-        HTMLTranslator.visit_citation, ' role="doc-biblioentry"', ' role="listitem"'
+        HTMLTranslator.visit_citation,
+        ' role="doc-biblioentry"',
+        ' role="listitem"',
     )
     app.add_node(
-        nodes.citation, override=True, html=(citation, HTMLTranslator.depart_citation)
+        nodes.citation,
+        override=True,
+        html=(citation, HTMLTranslator.depart_citation),
     )
     # After the theme's own handler (priority 500), which puts the function in the context.
     app.connect("html-page-context", name_sidebar_chevrons, priority=600)

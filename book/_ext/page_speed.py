@@ -67,9 +67,14 @@ ICON_FONTS = {
     "fa-brands-400.ttf": ("Font Awesome 6 Brands", 400),
 }
 THEME_CSS = "styles/pydata-sphinx-theme.css"
-THEME_SCRIPTS = ("scripts/pydata-sphinx-theme.js", "scripts/sphinx-book-theme.js")
+THEME_SCRIPTS = (
+    "scripts/pydata-sphinx-theme.js",
+    "scripts/sphinx-book-theme.js",
+)
 # The theme's ".fa-sun:before,.fa-…:before{content:"\f185"}" rules.
-ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+ICON_RULE = re.compile(
+    r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}'
+)
 # Codepoints the theme's stylesheets draw by themselves (admonition and link icons):
 # "\f107" escapes, and the literal private-use characters of --pst-icon-… properties.
 STYLESHEET_ICON = re.compile(r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])")
@@ -86,9 +91,9 @@ def icon_codepoints(theme_css: str) -> dict[str, int]:
     for selectors, code in ICON_RULE.findall(theme_css):
         for selector in selectors.split(","):
             if selector:
-                codepoints[selector.removeprefix(".").removesuffix(":before")] = int(
-                    code, 16
-                )
+                codepoints[
+                    selector.removeprefix(".").removesuffix(":before")
+                ] = int(code, 16)
     return codepoints
 
 
@@ -108,13 +113,17 @@ def used_icon_classes(html_dir: pathlib.Path) -> set[str]:
     """The ``fa-…`` classes of the built pages' elements and of the theme's scripts."""
     found = set()
     for page in html_dir.rglob("*.html"):
-        for classes in CLASS_ATTRIBUTE.findall(page.read_text(encoding="utf-8")):
+        for classes in CLASS_ATTRIBUTE.findall(
+            page.read_text(encoding="utf-8")
+        ):
             found.update(classes.split())
     for script in THEME_SCRIPTS:
         path = html_dir / "_static" / script
         if path.is_file():
             found.update(
-                re.findall(r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8"))
+                re.findall(
+                    r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8")
+                )
             )
     return found
 
@@ -130,7 +139,9 @@ def write_icon_subsets(static: pathlib.Path, codepoints: set[int]) -> str:
         options.flavor = "woff"
         options.layout_features = []
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted(codepoints & set(font.getBestCmap())))
+        subsetter.populate(
+            unicodes=sorted(codepoints & set(font.getBestCmap()))
+        )
         subsetter.subset(font)
         target = f"icons/{name.removesuffix('.ttf')}.woff"
         font.flavor = "woff"
@@ -159,9 +170,13 @@ def build_icons(app, exception) -> None:
         return
     html_dir = pathlib.Path(app.outdir)
     static = html_dir / "_static"
-    codepoints = icon_codepoints((static / THEME_CSS).read_text(encoding="utf-8"))
+    codepoints = icon_codepoints(
+        (static / THEME_CSS).read_text(encoding="utf-8")
+    )
     used = {
-        codepoints[name] for name in used_icon_classes(html_dir) if name in codepoints
+        codepoints[name]
+        for name in used_icon_classes(html_dir)
+        if name in codepoints
     }
     used |= stylesheet_codepoints(static)
     (static / STYLESHEET).write_text(
@@ -169,7 +184,9 @@ def build_icons(app, exception) -> None:
     )
 
 
-def image_sizes(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+def image_sizes(
+    app, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Give each local raster ``<img>`` of the page's body its width and height."""
     if "body" not in context:
         return
@@ -184,11 +201,15 @@ def image_sizes(app, pagename: str, templatename: str, context: dict, doctree) -
         if src is None or " width=" in tag or " height=" in tag:
             return tag
         name = pathlib.PurePosixPath(unescape(src.group(1))).name
-        if name not in sources or not name.lower().endswith((".png", ".jpg", ".jpeg")):
+        if name not in sources or not name.lower().endswith(
+            (".png", ".jpg", ".jpeg")
+        ):
             return tag
         with Image.open(pathlib.Path(app.srcdir) / sources[name]) as image:
             width, height = image.size
-        return tag.replace("<img ", f'<img width="{width}" height="{height}" ', 1)
+        return tag.replace(
+            "<img ", f'<img width="{width}" height="{height}" ', 1
+        )
 
     context["body"] = IMG_TAG.sub(sized, context["body"])
 
@@ -212,17 +233,23 @@ def defer_scripts(html: str) -> str:
 def is_mathjax(script) -> bool:
     """Whether a page's script is MathJax or its configuration."""
     body = script.attributes.get("body", "")
-    return "mathjax/" in str(script.filename) or body.startswith("window.MathJax")
+    return "mathjax/" in str(script.filename) or body.startswith(
+        "window.MathJax"
+    )
 
 
 def built_pages(html_dir: pathlib.Path) -> list[pathlib.Path]:
-    return [p for p in sorted(html_dir.rglob("*.html")) if "_static" not in p.parts]
+    return [
+        p for p in sorted(html_dir.rglob("*.html")) if "_static" not in p.parts
+    ]
 
 
 def formula(match: re.Match) -> tuple[str, bool]:
     """The TeX of a math element of the page, and whether it is displayed."""
     display = match.group(4) is not None
-    return unescape(match.group(5) if display else match.group(2)).strip(), display
+    return unescape(
+        match.group(5) if display else match.group(2)
+    ).strip(), display
 
 
 def typeset_math(app, exception) -> None:
@@ -238,10 +265,17 @@ def typeset_math(app, exception) -> None:
     html_dir = pathlib.Path(app.outdir)
     cache = pathlib.Path(app.doctreedir) / "page_speed_formulas.json"
     earlier = (
-        [tuple(f) for f in json.loads(cache.read_text())] if cache.is_file() else []
+        [tuple(f) for f in json.loads(cache.read_text())]
+        if cache.is_file()
+        else []
     )
-    pages = {page: page.read_text(encoding="utf-8") for page in built_pages(html_dir)}
-    found = [f for text in pages.values() for f in map(formula, MATH.finditer(text))]
+    pages = {
+        page: page.read_text(encoding="utf-8")
+        for page in built_pages(html_dir)
+    }
+    found = [
+        f for text in pages.values() for f in map(formula, MATH.finditer(text))
+    ]
     formulas = list(dict.fromkeys(earlier + found))
     request = {
         "mathjax": str(html_dir / "_static" / "mathjax"),
@@ -265,7 +299,9 @@ def typeset_math(app, exception) -> None:
             logger.warning("TeX error in %r: %s", tex, error)
 
     def replaced(match: re.Match) -> str:
-        opening, closing = match.group(4, 6) if match.group(4) else match.group(1, 3)
+        opening, closing = (
+            match.group(4, 6) if match.group(4) else match.group(1, 3)
+        )
         return opening + markup[formula(match)] + closing
 
     for page, text in pages.items():
@@ -275,12 +311,18 @@ def typeset_math(app, exception) -> None:
         typeset["stylesheet"], encoding="utf-8"
     )
     cache.write_text(json.dumps(formulas), encoding="utf-8")
-    logger.info("page_speed: %d formulas typeset at build time", len(set(found)))
+    logger.info(
+        "page_speed: %d formulas typeset at build time", len(set(found))
+    )
 
 
-def render_deferred(app, pagename: str, templatename: str, context: dict, doctree):
+def render_deferred(
+    app, pagename: str, templatename: str, context: dict, doctree
+):
     """Render the page through ``page_speed_page.html``, over its own template."""
-    if shutil.which("node"):  # the formulas come typeset: no MathJax in the browser
+    if shutil.which(
+        "node"
+    ):  # the formulas come typeset: no MathJax in the browser
         context["script_files"] = [
             s for s in context["script_files"] if not is_mathjax(s)
         ]
@@ -305,5 +347,7 @@ def setup(app):
     if shutil.which("node"):
         app.add_css_file(MATH_STYLESHEET)
     else:
-        logger.info("page_speed: no node on the PATH: MathJax typesets in the browser")
+        logger.info(
+            "page_speed: no node on the PATH: MathJax typesets in the browser"
+        )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

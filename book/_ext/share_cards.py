@@ -64,7 +64,13 @@ ROOT_PAGE = """<!DOCTYPE html>
 <body><p><a href="{target}">{title}</a></p></body>
 </html>
 """
-SKIPPED = (nodes.Admonition, nodes.Invisible, nodes.title, nodes.caption, nodes.table)
+SKIPPED = (
+    nodes.Admonition,
+    nodes.Invisible,
+    nodes.title,
+    nodes.caption,
+    nodes.table,
+)
 
 
 def tex_as_text(tex: str) -> str | None:
@@ -135,7 +141,9 @@ def _is_text_block(node: nodes.Node) -> bool:
     return True
 
 
-def first_figure(app, pagename: str, doctree: nodes.document) -> tuple[str, str] | None:
+def first_figure(
+    app, pagename: str, doctree: nodes.document
+) -> tuple[str, str] | None:
     """The image of the page's first figure as the built site has it (``_images/…``), and
     its alt text.
 
@@ -153,7 +161,9 @@ def first_figure(app, pagename: str, doctree: nodes.document) -> tuple[str, str]
     return None
 
 
-def add_card(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+def add_card(
+    app, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     if doctree is not None:
         # A copy: the page's metadata in the environment stays as it was read.
         fields = dict(context.get("meta") or {})
@@ -163,7 +173,9 @@ def add_card(app, pagename: str, templatename: str, context: dict, doctree) -> N
             # <meta name="description"> only if the page has none.
             escaped = html.escape(description)
             fields.setdefault("og:description", escaped)
-            context["metatags"] += f'<meta name="description" content="{escaped}" />\n'
+            context["metatags"] += (
+                f'<meta name="description" content="{escaped}" />\n'
+            )
         figure = first_figure(app, pagename, doctree)
         if figure is not None:
             fields.setdefault("og:image", figure[0])
@@ -200,7 +212,8 @@ def write_root_redirect(app, exception) -> None:
     title = re.search(r'<meta property="og:title" content="([^"]*)"', page)[1]
     card = "\n".join(CARD_TAG.findall(page))
     (outdir / "index.html").write_text(
-        ROOT_PAGE.format(title=title, target=target, card=card), encoding="utf-8"
+        ROOT_PAGE.format(title=title, target=target, card=card),
+        encoding="utf-8",
     )
 
 

@@ -75,10 +75,9 @@ def test_every_formula_is_rendered_by_mathjax(visit, page: str) -> None:
     if dom["math_elements"] and dom["mjx_containers"] == 0:
         problems.append("math on the page but no mjx-container: MathJax rendered nothing")
     if dom["undrawn_characters"]:
-        characters = ", ".join(sorted(set(dom["undrawn_characters"])))
-        problems.append(
-            f"{len(dom['undrawn_characters'])} characters of formulas drawn as nothing: {characters}"
-        )
+        undrawn = dom["undrawn_characters"]
+        codepoints = ", ".join(sorted(set(undrawn)))
+        problems.append(f"{len(undrawn)} characters of formulas drawn as nothing: {codepoints}")
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
