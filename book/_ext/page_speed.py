@@ -25,6 +25,10 @@ script, deferred scripts, and images with their size.
   that declares variables for the files after it (``let toggleHintShow``) stays where it
   is and runs at once. Every page is rendered through ``page_speed_page.html``, a leaf
   template over the page's own that rewrites its ``scripts`` and ``extrahead`` blocks.
+  pydata-sphinx-theme also loads Sphinx's search scripts and the search index (140 kB)
+  on every page, for its search-as-you-type; with that option off (the theme's default,
+  this book's) its search field only leads to ``search.html``, which loads them itself:
+  the other pages go without them.
 - **Images.** Each ``<img>`` of a local PNG or JPEG gets its ``width`` and ``height``
   attributes (as attributes, not the ``style`` docutils writes: the theme's
   ``max-width: 100%`` still scales it, with ``height: auto`` from ``page_speed.css``), so
@@ -33,6 +37,7 @@ script, deferred scripts, and images with their size.
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import re
@@ -82,6 +87,10 @@ CLASS_ATTRIBUTE = re.compile(r'class="([^"]*\bfa-[^"]*)"')
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\ssrc="([^"]+)"')
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+# Sphinx's search, which the theme loads on every page for its search-as-you-type.
+SEARCH_SCRIPT = re.compile(
+    r'\ssrc="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js'
+)
 DECLARATION = re.compile(r"\s*(?:let|var|const|function)\s")
 
 
@@ -214,11 +223,16 @@ def image_sizes(
     context["body"] = IMG_TAG.sub(sized, context["body"])
 
 
-def defer_scripts(html: str) -> str:
-    """``html`` with its blocking scripts deferred (see the module's docstring)."""
+def defer_scripts(html: str, search: bool = True) -> str:
+    """``html`` with its blocking scripts deferred (see the module's docstring).
+
+    Without ``search``, Sphinx's search scripts and the search index are left out.
+    """
 
     def deferred(match: re.Match) -> str:
         attributes, body = match.groups()
+        if not search and SEARCH_SCRIPT.search(attributes):
+            return ""
         if re.search(r"(?:^|\s)(?:async|defer|type)(?:[=\s]|$)", attributes):
             return match.group(0)
         if "src=" in attributes:
@@ -320,14 +334,16 @@ def render_deferred(
     app, pagename: str, templatename: str, context: dict, doctree
 ):
     """Render the page through ``page_speed_page.html``, over its own template."""
-    if shutil.which(
-        "node"
-    ):  # the formulas come typeset: no MathJax in the browser
+    # The formulas come typeset: no MathJax in the browser.
+    if shutil.which("node"):
         context["script_files"] = [
             s for s in context["script_files"] if not is_mathjax(s)
         ]
     context["page_speed_base"] = templatename
-    context["page_speed_defer"] = defer_scripts
+    search = str(context.get("theme_search_as_you_type")).lower() == "true"
+    context["page_speed_defer"] = functools.partial(
+        defer_scripts, search=search or pagename == "search"
+    )
     return "page_speed_page.html"
 
 

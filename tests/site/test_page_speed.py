@@ -127,3 +127,30 @@ def test_images_keep_their_shape_at_a_phones_width(browser, site_url: str) -> No
             problems.append(f"{image['src']}: shown {shown_width:.0f}×{shown_height:.0f}")
     assert not problems, "\n".join(problems)
     assert errors == []
+
+
+def test_the_search_index_is_loaded_by_the_search_page_only(site_dir: pathlib.Path) -> None:
+    """The theme's search field leads to search.html (no search-as-you-type): the other
+    pages go without Sphinx's search scripts and the 140 kB index."""
+    loading = [
+        page
+        for page in expected_pages()
+        if re.search(r"searchindex\.js|_static/searchtools\.js", (site_dir / page).read_text())
+    ]
+    assert loading == ["search.html"]
+
+
+def test_a_chapters_search_field_finds_pages(browser, site_url: str) -> None:
+    """Without the search scripts, a chapter's search field still leads to the results."""
+    page, errors = _open(browser, site_url + CHAPTER)
+    try:
+        page.click(".search-button__button")
+        page.fill("#pst-search-dialog input[name=q]", "Nesterov")
+        page.press("#pst-search-dialog input[name=q]", "Enter")
+        page.wait_for_url("**/search.html?q=Nesterov*")
+        page.wait_for_selector("#search-results li a")
+        found = page.locator("#search-results li a").count()
+    finally:
+        page.close()
+    assert found > 0
+    assert errors == []
