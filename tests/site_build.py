@@ -69,6 +69,24 @@ def site_report(pytestconfig: pytest.Config) -> SiteReport:
     return report
 
 
+def build_command(output: pathlib.Path) -> list[str]:
+    """The build of ``.ci/build-site`` from the stored outputs into ``output`` (run in ROOT).
+
+    Writes its configuration, ``_config.yml`` with ``execute_notebooks: off``, into
+    ``output``; the site is built into ``output/_build/html``.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    # The generated config lives elsewhere: its local extensions' folders, made absolute.
+    extensions = config["sphinx"].get("local_extensions", {})
+    for name, folder in extensions.items():
+        extensions[name] = str(ROOT / folder)
+    config_file = output / "_config.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return [_jupyter_book(), "build", ".", "-W", "-n", "--keep-going", "--config",
+            str(config_file), "--path-output", str(output)]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory, site_report: SiteReport) -> pathlib.Path:
     """The built site's html directory (built now, or MOMENTUM_SITE if set)."""
@@ -79,16 +97,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, site_report: SiteReport) 
             pytest.fail(f"MOMENTUM_SITE={prebuilt} has no index.html: build the site first")
         return html
     output = tmp_path_factory.mktemp("site")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["execute"]["execute_notebooks"] = "off"
-    # The generated config lives elsewhere: its local extensions' folders, made absolute.
-    extensions = config["sphinx"].get("local_extensions", {})
-    for name, folder in extensions.items():
-        extensions[name] = str(ROOT / folder)
-    config_file = output / "_config.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    command = [_jupyter_book(), "build", ".", "-W", "-n", "--keep-going", "--config",
-               str(config_file), "--path-output", str(output)]  # fmt: skip
+    command = build_command(output)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     site_report.build_seconds = time.perf_counter() - start

@@ -12,6 +12,10 @@
   ``doc-biblioentry``, a role that DPUB-ARIA 1.1 withdrew in favour of ``listitem``; as it
   is, the list has no items for assistive technology (WCAG 1.3.1, 4.1.2). Each entry is
   written as a ``listitem``.
+- **Wide formulas and code**: a display formula or a code block wider than its column
+  scrolls sideways, a region that the keyboard cannot reach (WCAG 2.1.1, axe-core's
+  scrollable-region-focusable; chapter 11's widest formulas at 1280 px).
+  ``book/_static/scrollable.js`` gives each that overflows ``tabindex="0"`` in the page.
 
 The theme's search and colour-mode buttons and Sphinx's module index are fixed by templates
 (book/_templates/).
@@ -82,4 +86,6 @@ def setup(app):
     )
     # After the theme's own handler (priority 500), which puts the function in the context.
     app.connect("html-page-context", name_sidebar_chevrons, priority=600)
+    # Wide formulas and code that scroll sideways, focusable (book/_static/).
+    app.add_js_file("scrollable.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -33,6 +33,12 @@ async () => {
     await MathJax.startup.promise;
     result.mathjax = true;
   }
+  // The formulas come typeset from the build (book/_ext/page_speed.py). A site built
+  // without Node.js has MathJax typeset them lazily in the browser, as they come near the
+  // screen: typeset the rest as printing the page does, to check every formula here.
+  if (result.mathjax && MathJax.startup.document.lazyTypesetAll) {
+    await MathJax.startup.document.lazyTypesetAll();
+  }
   const images = [...document.images];
   for (const img of images) img.loading = "eager";
   const loaded = (img) => img.complete ? null : new Promise((resolve) => {
@@ -64,12 +70,32 @@ INSPECT_JS = """
   return {
     text: texts.join("\\n"),
     math_elements: math.length,
-    unrendered_math: math.filter((el) => !el.querySelector("mjx-container"))
+    // A formula still waiting for lazy typesetting holds an empty mjx-lazy marker.
+    unrendered_math: math.filter((el) => !el.querySelector("mjx-container")
+                                         || el.querySelector("mjx-lazy"))
                          .map((el) => el.textContent.trim().slice(0, 80)),
     mjx_containers: document.querySelectorAll("mjx-container").length,
+    // MathJax draws each character with its stylesheet (mjx-c::before): without it, the
+    // formula's markup is there but shows nothing. The invisible operators (Unicode format
+    // characters such as U+2061 FUNCTION APPLICATION, which MathJax puts after \\sin or
+    // \\log for screen readers) are drawn as nothing on purpose: an empty glyph of zero
+    // width in MathJax's font data. Any other empty glyph, or one of them taking room, is
+    // a character lost. Each is named by its codepoint (the class mjx-c2061).
+    undrawn_characters: [...document.querySelectorAll("mjx-c")]
+      .map((c) => [c, (/\\bmjx-c([0-9A-F]+)\\b/.exec(c.className) || [])[1]])
+      .filter(([c, code]) => {
+        const content = getComputedStyle(c, "::before").content;
+        if (["none", "normal"].includes(content)) return true;
+        if (content !== '""') return false;
+        const invisible = code && /^\\p{Cf}$/u.test(String.fromCodePoint(parseInt(code, 16)));
+        return !invisible || c.getBoundingClientRect().width > 0;
+      })
+      .map(([, code]) => `U+${(code || "?").padStart(4, "0")}`),
     // TeX errors (merror) and undefined macros (shown as red text by MathJax's noundefined).
     math_errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error]")]
       .map((el) => el.getAttribute("data-mjx-error") || el.textContent)
+      .concat([...document.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
+        .map((el) => `undefined macro ${el.textContent}`))
       .concat(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.toMML
         ? Array.from(MathJax.startup.document.math)
             .filter((item) => /<mtext mathcolor="red">\\\\/.test(MathJax.startup.toMML(item.root)))
@@ -104,7 +130,6 @@ class Visit:
     console_errors: list[str]
     failed: list[str]
     own_bytes: dict[str, int]
-    mathjax: bool
     dom: dict
     notebook_download: dict | None = None
 
@@ -143,7 +168,7 @@ def _open(browser, site_url: str, page_path: str, redirect_to: str | None) -> Vi
         if redirect_to is not None:
             page.wait_for_url(site_url + redirect_to)
             page.wait_for_load_state("load")
-        settled = page.evaluate(SETTLE_JS)
+        page.evaluate(SETTLE_JS)
         page.wait_for_load_state("networkidle")
         dom = page.evaluate(INSPECT_JS)
         own_bytes = {}
@@ -174,7 +199,6 @@ def _open(browser, site_url: str, page_path: str, redirect_to: str | None) -> Vi
             console_errors=console_errors,
             failed=failed,
             own_bytes=own_bytes,
-            mathjax=settled["mathjax"],
             dom=dom,
             notebook_download=notebook_download,
         )

@@ -1,0 +1,369 @@
+"""Lighter pages: formulas typeset at build time, the theme's icons without its 1.45 MB
+script, deferred scripts, and images with their size.
+
+- **Formulas.** MathJax in the browser costs every page with a formula 1.16 MB of
+  script, then typesets each formula while the reader waits, moving the text around it.
+  Here MathJax typesets them once, when the site is built (``page_speed_math.js``, run by
+  Node.js with the MathJax copy that sphinx-mathjax-offline ships): each page is served
+  with its formulas already in MathJax's CommonHTML, the hidden MathML that screen readers
+  read included, and one stylesheet (``page_speed_math.css``) for all of them; no MathJax
+  script is loaded. A TeX error or an undefined macro is a build warning (an error under
+  ``-W``). Without ``node`` on the PATH the pages keep MathJax in the browser, typesetting
+  lazily (``mathjax3_config`` in ``_config.yml``).
+- **Icons.** pydata-sphinx-theme loads Font Awesome's ``all.min.js``
+  (``_static/scripts/fontawesome.js``, 1.45 MB) on every page: it swaps each
+  ``<i class="fa-…">`` for an SVG and watches every change of the page for new ones.
+  The theme's stylesheet already draws the same icons with
+  Font Awesome's font, so the script is left out (``page_speed_templates/``: the theme's
+  ``head_js_preload`` macro without it), and ``page_speed.css`` points that font at subsets
+  (``_static/icons/``, a few kB) holding only the icons the built pages and the theme's
+  scripts name, instead of the whole fonts (274 kB).
+- **Scripts.** The scripts in each page's head are deferred: they run, in their order,
+  once the page is parsed, instead of holding its first paint. A file gets ``defer``; an
+  inline script that sets something a deferred file defines (``DOCUMENTATION_OPTIONS``,
+  ``window.MathJax``) becomes a module script, which runs in the same ordered list; one
+  that declares variables for the files after it (``let toggleHintShow``) stays where it
+  is and runs at once. Every page is rendered through ``page_speed_page.html``, a leaf
+  template over the page's own that rewrites its ``scripts`` and ``extrahead`` blocks.
+  pydata-sphinx-theme also loads Sphinx's search scripts and the search index (140 kB)
+  on every page, for its search-as-you-type; with that option off (the theme's default,
+  this book's) its search field only leads to ``search.html``, which loads them itself:
+  the other pages go without them.
+- **Images.** Each ``<img>`` of a local PNG or JPEG gets its ``width`` and ``height``
+  attributes (as attributes, not the ``style`` docutils writes: the theme's
+  ``max-width: 100%`` still scales it, with ``height: auto`` from ``page_speed.css``), so
+  that the browser keeps its place before it arrives and the text below does not jump.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+from html import unescape
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from PIL import Image
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = pathlib.Path(__file__).parent / "page_speed_templates"
+STYLESHEET = "page_speed.css"
+MATH_SCRIPT = pathlib.Path(__file__).parent / "page_speed_math.js"
+MATH_STYLESHEET = "page_speed_math.css"
+# MathJax's fonts, relative to _static (where the stylesheet is).
+MATH_FONTS = "mathjax/output/chtml/fonts/woff-v2"
+# The two forms Sphinx writes math in: inline \(…\) in a span, display \[…\] in a div.
+MATH = re.compile(
+    r'(<span class="math notranslate nohighlight"[^>]*>)\\\((.*?)\\\)(</span>)'
+    r'|(<div class="math notranslate nohighlight"[^>]*>)\s*\\\[(.*?)\\\]\s*(</div>)',
+    re.S,
+)
+ICON_FONTS = {
+    # file in the theme's vendor/fontawesome/webfonts: (font-family, font-weight)
+    "fa-solid-900.ttf": ("Font Awesome 6 Free", 900),
+    "fa-regular-400.ttf": ("Font Awesome 6 Free", 400),
+    "fa-brands-400.ttf": ("Font Awesome 6 Brands", 400),
+}
+THEME_CSS = "styles/pydata-sphinx-theme.css"
+THEME_SCRIPTS = (
+    "scripts/pydata-sphinx-theme.js",
+    "scripts/sphinx-book-theme.js",
+)
+# The theme's ".fa-sun:before,.fa-…:before{content:"\f185"}" rules.
+ICON_RULE = re.compile(
+    r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}'
+)
+# Codepoints the theme's stylesheets draw by themselves (admonition and link icons):
+# "\f107" escapes, and the literal private-use characters of --pst-icon-… properties.
+STYLESHEET_ICON = re.compile(r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])")
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMG_SRC = re.compile(r'\ssrc="([^"]+)"')
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+# Sphinx's search, which the theme loads on every page for its search-as-you-type.
+SEARCH_SCRIPT = re.compile(
+    r'\ssrc="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js'
+)
+DECLARATION = re.compile(r"\s*(?:let|var|const|function)\s")
+
+
+def icon_codepoints(theme_css: str) -> dict[str, int]:
+    """Each Font Awesome class the theme's stylesheet draws (``fa-sun``), with its codepoint."""
+    codepoints = {}
+    for selectors, code in ICON_RULE.findall(theme_css):
+        for selector in selectors.split(","):
+            if selector:
+                codepoints[
+                    selector.removeprefix(".").removesuffix(":before")
+                ] = int(code, 16)
+    return codepoints
+
+
+def stylesheet_codepoints(static: pathlib.Path) -> set[int]:
+    """Icon codepoints the theme's stylesheets use outside the ``.fa-…`` class rules."""
+    found = set()
+    for sheet in static.rglob("*.css"):
+        if sheet.relative_to(static).parts[0] in ("mathjax", "vendor"):
+            continue
+        text = ICON_RULE.sub("", sheet.read_text(encoding="utf-8"))
+        for escaped, literal in STYLESHEET_ICON.findall(text):
+            found.add(int(escaped, 16) if escaped else ord(literal))
+    return found
+
+
+def used_icon_classes(html_dir: pathlib.Path) -> set[str]:
+    """The ``fa-…`` classes of the built pages' elements and of the theme's scripts."""
+    found = set()
+    for page in html_dir.rglob("*.html"):
+        for classes in CLASS_ATTRIBUTE.findall(
+            page.read_text(encoding="utf-8")
+        ):
+            found.update(classes.split())
+    for script in THEME_SCRIPTS:
+        path = html_dir / "_static" / script
+        if path.is_file():
+            found.update(
+                re.findall(
+                    r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8")
+                )
+            )
+    return found
+
+
+def write_icon_subsets(static: pathlib.Path, codepoints: set[int]) -> str:
+    """Subset each icon font to ``codepoints`` as WOFF in ``static/icons``; their CSS."""
+    fonts = static / "vendor" / "fontawesome" / "webfonts"
+    (static / "icons").mkdir(exist_ok=True)
+    rules = []
+    for name, (family, weight) in ICON_FONTS.items():
+        font = TTFont(fonts / name)
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = []
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(
+            unicodes=sorted(codepoints & set(font.getBestCmap()))
+        )
+        subsetter.subset(font)
+        target = f"icons/{name.removesuffix('.ttf')}.woff"
+        font.flavor = "woff"
+        font.save(static / target)
+        rules.append(
+            f'@font-face{{font-family:"{family}";font-style:normal;font-weight:{weight};'
+            f'font-display:block;src:url({target}) format("woff")}}'
+        )
+    header = (
+        "/* Font Awesome's fonts, subset to the icons this site uses (book/_ext/page_speed.py);"
+        " these rules come after the theme's and replace them. */"
+    )
+    return "\n".join([header, *rules]) + "\n"
+
+
+RULES = (
+    "/* Images carry their width and height (book/_ext/page_speed.py): keep their shape when"
+    " max-width narrows them. */\nimg[width][height]{height:auto}\n"
+    "/* The theme sizes its colour-mode icons for the SVGs of its Font Awesome script. */\n"
+    ".theme-switch-button .fa-lg{font-size:1em;vertical-align:-.125em}\n"
+)
+
+
+def build_icons(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    html_dir = pathlib.Path(app.outdir)
+    static = html_dir / "_static"
+    codepoints = icon_codepoints(
+        (static / THEME_CSS).read_text(encoding="utf-8")
+    )
+    used = {
+        codepoints[name]
+        for name in used_icon_classes(html_dir)
+        if name in codepoints
+    }
+    used |= stylesheet_codepoints(static)
+    (static / STYLESHEET).write_text(
+        write_icon_subsets(static, used) + RULES, encoding="utf-8"
+    )
+
+
+def image_sizes(
+    app, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Give each local raster ``<img>`` of the page's body its width and height."""
+    if "body" not in context:
+        return
+    sources = {
+        pathlib.PurePosixPath(dest).name: src
+        for src, dest in app.builder.images.items()
+    }
+
+    def sized(match: re.Match) -> str:
+        tag = match.group(0)
+        src = IMG_SRC.search(tag)
+        if src is None or " width=" in tag or " height=" in tag:
+            return tag
+        name = pathlib.PurePosixPath(unescape(src.group(1))).name
+        if name not in sources or not name.lower().endswith(
+            (".png", ".jpg", ".jpeg")
+        ):
+            return tag
+        with Image.open(pathlib.Path(app.srcdir) / sources[name]) as image:
+            width, height = image.size
+        return tag.replace(
+            "<img ", f'<img width="{width}" height="{height}" ', 1
+        )
+
+    context["body"] = IMG_TAG.sub(sized, context["body"])
+
+
+def defer_scripts(html: str, search: bool = True) -> str:
+    """``html`` with its blocking scripts deferred (see the module's docstring).
+
+    Without ``search``, Sphinx's search scripts and the search index are left out.
+    """
+
+    def deferred(match: re.Match) -> str:
+        attributes, body = match.groups()
+        if not search and SEARCH_SCRIPT.search(attributes):
+            return ""
+        if re.search(r"(?:^|\s)(?:async|defer|type)(?:[=\s]|$)", attributes):
+            return match.group(0)
+        if "src=" in attributes:
+            return f"<script defer{attributes}></script>"
+        if DECLARATION.match(body):
+            return match.group(0)
+        return f'<script type="module"{attributes}>{body}</script>'
+
+    return SCRIPT.sub(deferred, html)
+
+
+def is_mathjax(script) -> bool:
+    """Whether a page's script is MathJax or its configuration."""
+    body = script.attributes.get("body", "")
+    return "mathjax/" in str(script.filename) or body.startswith(
+        "window.MathJax"
+    )
+
+
+def built_pages(html_dir: pathlib.Path) -> list[pathlib.Path]:
+    return [
+        p for p in sorted(html_dir.rglob("*.html")) if "_static" not in p.parts
+    ]
+
+
+def formula(match: re.Match) -> tuple[str, bool]:
+    """The TeX of a math element of the page, and whether it is displayed."""
+    display = match.group(4) is not None
+    return unescape(
+        match.group(5) if display else match.group(2)
+    ).strip(), display
+
+
+def typeset_math(app, exception) -> None:
+    """Typeset every formula of the built pages with MathJax, once (see the docstring).
+
+    An incremental build rewrites only the pages that changed, while the stylesheet must
+    draw the characters of every page: the formulas typeset by earlier builds are kept in
+    the doctree cache and typeset again with the new ones, for the stylesheet.
+    """
+    node = shutil.which("node")
+    if exception is not None or app.builder.format != "html" or node is None:
+        return
+    html_dir = pathlib.Path(app.outdir)
+    cache = pathlib.Path(app.doctreedir) / "page_speed_formulas.json"
+    earlier = (
+        [tuple(f) for f in json.loads(cache.read_text())]
+        if cache.is_file()
+        else []
+    )
+    pages = {
+        page: page.read_text(encoding="utf-8")
+        for page in built_pages(html_dir)
+    }
+    found = [
+        f for text in pages.values() for f in map(formula, MATH.finditer(text))
+    ]
+    formulas = list(dict.fromkeys(earlier + found))
+    request = {
+        "mathjax": str(html_dir / "_static" / "mathjax"),
+        "fontURL": MATH_FONTS,
+        "formulas": formulas,
+    }
+    result = subprocess.run(
+        [node, str(MATH_SCRIPT)],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise ExtensionError(
+            f"MathJax could not typeset the formulas:\n{result.stderr}"
+        )
+    typeset = json.loads(result.stdout)
+    markup = dict(zip(formulas, typeset["html"], strict=True))
+    for (tex, _), error in zip(formulas, typeset["errors"], strict=True):
+        if error:
+            logger.warning("TeX error in %r: %s", tex, error)
+
+    def replaced(match: re.Match) -> str:
+        opening, closing = (
+            match.group(4, 6) if match.group(4) else match.group(1, 3)
+        )
+        return opening + markup[formula(match)] + closing
+
+    for page, text in pages.items():
+        if MATH.search(text):
+            page.write_text(MATH.sub(replaced, text), encoding="utf-8")
+    (html_dir / "_static" / MATH_STYLESHEET).write_text(
+        typeset["stylesheet"], encoding="utf-8"
+    )
+    cache.write_text(json.dumps(formulas), encoding="utf-8")
+    logger.info(
+        "page_speed: %d formulas typeset at build time", len(set(found))
+    )
+
+
+def render_deferred(
+    app, pagename: str, templatename: str, context: dict, doctree
+):
+    """Render the page through ``page_speed_page.html``, over its own template."""
+    # The formulas come typeset: no MathJax in the browser.
+    if shutil.which("node"):
+        context["script_files"] = [
+            s for s in context["script_files"] if not is_mathjax(s)
+        ]
+    context["page_speed_base"] = templatename
+    search = str(context.get("theme_search_as_you_type")).lower() == "true"
+    context["page_speed_defer"] = functools.partial(
+        defer_scripts, search=search or pagename == "search"
+    )
+    return "page_speed_page.html"
+
+
+def add_templates(app, config) -> None:
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
+def setup(app):
+    app.connect("config-inited", add_templates)
+    app.connect("html-page-context", image_sizes)
+    # After the extensions that add scripts to the page (MathJax, the theme: priority 500).
+    app.connect("html-page-context", render_deferred, priority=900)
+    app.connect("build-finished", build_icons)
+    # After sphinx-mathjax-offline has copied MathJax into _static (priority 500).
+    app.connect("build-finished", typeset_math, priority=900)
+    app.add_css_file(STYLESHEET)
+    if shutil.which("node"):
+        app.add_css_file(MATH_STYLESHEET)
+    else:
+        logger.info(
+            "page_speed: no node on the PATH: MathJax typesets in the browser"
+        )
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,156 @@
+"""What keeps the site's pages light (issue 11), checked on the built site.
+
+``book/_ext/page_speed.py`` typesets the formulas at build time (no MathJax in the
+browser), leaves out the theme's 1.45 MB Font Awesome script (the icons are drawn with
+font subsets), defers the scripts of each page's head and gives images their size. The
+Lighthouse scores these buy are measured by ``benchmarks/lighthouse.py``: they depend on
+the machine, so they are a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import shutil
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from tests.browser import block_other_hosts, running_on_ci
+from tests.paths import expected_pages
+
+PAGES = [page for page in expected_pages() if page != "index.html"]  # index.html: a redirect
+CHAPTER = "book/03_momentum.html"
+PHONE = {"width": 412, "height": 823}
+
+
+def _open(browser, url: str, viewport: dict | None = None):
+    page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    block_other_hosts(page, errors, prefix="request left localhost: ")
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_icons_come_from_the_font_subsets(visit, page: str) -> None:
+    """No Font Awesome script, and no glyph that needs the theme's full fonts."""
+    requests = visit(page).requests
+    assert not [url for url in requests if "fontawesome" in url], (
+        f"{page} loads Font Awesome's script or full fonts (a glyph missing from the subset?)"
+    )
+    assert [url for url in requests if "/_static/icons/" in url], f"{page} drew no icon"
+
+
+def test_every_icon_of_every_page_is_in_a_subset(site_dir: pathlib.Path) -> None:
+    """Icons not on screen at first (menus, the other colour modes) have their glyph too."""
+    static = site_dir / "_static"
+    theme_css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    codepoint = {}
+    for selectors, code in re.findall(r'([^{}]+)\{content:"\\([0-9a-f]+)"\}', theme_css):
+        for name in re.findall(r"\.(fa-[a-z0-9-]+):before", selectors):
+            codepoint[name] = int(code, 16)
+    in_subsets = set()
+    for font in (static / "icons").glob("*.woff"):
+        in_subsets |= set(TTFont(font).getBestCmap())
+    missing = set()
+    for path in site_dir.rglob("*.html"):
+        for classes in re.findall(r'class="([^"]*)"', path.read_text(encoding="utf-8")):
+            missing |= {
+                name
+                for name in classes.split()
+                if name in codepoint and codepoint[name] not in in_subsets
+            }
+    assert codepoint, "no Font Awesome rule found in the theme's stylesheet"
+    assert not missing, f"icons whose glyph is in no subset: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_script_in_the_head_blocks_the_first_paint(site_dir: pathlib.Path, page: str) -> None:
+    head = (site_dir / page).read_text(encoding="utf-8").split("</head>")[0]
+    blocking = [
+        tag
+        for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head)
+        if not re.search(r"\s(?:defer|async)[\s=>]", tag)
+    ]
+    assert not blocking, f"{page}: scripts that hold the first paint: {blocking}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_formulas_come_typeset_from_the_build(site_dir: pathlib.Path, visit, page: str) -> None:
+    """The page's HTML holds its formulas typeset; the browser loads no MathJax script.
+
+    test_site's formula test checks, in the browser, that each of them shows.
+    """
+    if shutil.which("node") is None:
+        message = "no node on the PATH: the site's formulas are typeset in the browser"
+        if running_on_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
+    html = (site_dir / page).read_text(encoding="utf-8")
+    raw = re.findall(r'class="math notranslate nohighlight"[^>]*>\s*\\[(\[]', html)
+    assert not raw, f"{page}: {len(raw)} formulas left for the browser to typeset"
+    scripts = [url for url in visit(page).requests if "/mathjax/" in url and url.endswith(".js")]
+    assert not scripts, f"{page} loads MathJax: {scripts}"
+
+
+def test_images_keep_their_shape_at_a_phones_width(browser, site_url: str) -> None:
+    """Each figure carries its size (its place is kept while it loads) and is not stretched."""
+    page, errors = _open(browser, site_url + CHAPTER, viewport=PHONE)
+    try:
+        images = page.evaluate(
+            """async () => {
+                const images = [...document.querySelectorAll("img[src*='_images/']")];
+                for (const img of images) img.loading = "eager";
+                await Promise.all(images.map((img) => img.decode().catch(() => null)));
+                return images.map((img) => ({
+                    src: img.getAttribute("src"),
+                    width: img.getAttribute("width"), height: img.getAttribute("height"),
+                    natural: [img.naturalWidth, img.naturalHeight],
+                    shown: [img.getBoundingClientRect().width, img.getBoundingClientRect().height],
+                }));
+            }"""
+        )
+    finally:
+        page.close()
+    assert images, f"no figure on {CHAPTER}"
+    problems = []
+    for image in images:
+        natural_width, natural_height = image["natural"]
+        shown_width, shown_height = image["shown"]
+        if [image["width"], image["height"]] != [str(natural_width), str(natural_height)]:
+            problems.append(f"{image['src']}: width/height {image['width']}×{image['height']}")
+        if shown_width > PHONE["width"]:
+            problems.append(f"{image['src']}: {shown_width:.0f} px wide on a phone")
+        elif abs(shown_height / shown_width - natural_height / natural_width) > 0.01:
+            problems.append(f"{image['src']}: shown {shown_width:.0f}×{shown_height:.0f}")
+    assert not problems, "\n".join(problems)
+    assert errors == []
+
+
+def test_the_search_index_is_loaded_by_the_search_page_only(site_dir: pathlib.Path) -> None:
+    """The theme's search field leads to search.html (no search-as-you-type): the other
+    pages go without Sphinx's search scripts and the 140 kB index."""
+    loading = [
+        page
+        for page in expected_pages()
+        if re.search(r"searchindex\.js|_static/searchtools\.js", (site_dir / page).read_text())
+    ]
+    assert loading == ["search.html"]
+
+
+def test_a_chapters_search_field_finds_pages(browser, site_url: str) -> None:
+    """Without the search scripts, a chapter's search field still leads to the results."""
+    page, errors = _open(browser, site_url + CHAPTER)
+    try:
+        page.click(".search-button__button")
+        page.fill("#pst-search-dialog input[name=q]", "Nesterov")
+        page.press("#pst-search-dialog input[name=q]", "Enter")
+        page.wait_for_url("**/search.html?q=Nesterov*")
+        page.wait_for_selector("#search-results li a")
+        found = page.locator("#search-results li a").count()
+    finally:
+        page.close()
+    assert found > 0
+    assert errors == []
