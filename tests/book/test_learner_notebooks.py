@@ -802,6 +802,7 @@ RUN_RESULT_JS = """
     outputs: Object.fromEntries(code.map((cell) => [cell.model.id, cell.model.outputs.toJSON()])),
     images: [...panel.node.querySelectorAll(".jp-OutputArea-output img")]
       .filter((img) => img.complete && img.naturalWidth > 0).length,
+    interactive: panel.node.querySelectorAll(".jp-OutputArea-output .interactive-figure").length,
   };
 }
 """
@@ -1052,7 +1053,15 @@ def test_jupyterlab_runs_chapter_2_to_the_sites_numbers(
     assert result["executed"] == result["code"]
     stored = learner_notebook(learner_dir, name)
     figures = [cell for cell in stored.cells if ln.is_numbered_figure(cell)]
-    assert result["images"] >= len(figures) > 0
+    # A stored interactive figure is a picture until its cell runs, then the live figure.
+    interactive = [
+        cell
+        for cell in figures
+        if any(o.get("data", {}).get("text/markdown") == ln.RUN_TO_PLAY for o in cell.outputs)
+    ]
+    assert interactive, "chapter 2 has an interactive figure"
+    assert result["interactive"] >= len(interactive)
+    assert result["images"] >= len(figures) - len(interactive) > 0
     # The printed numbers are the stored ones (the site's: nbval checks them on every run).
     changed = []
     for cell in stored.cells:
