@@ -2146,6 +2146,12 @@ def two_terms(
     start = validate.finite_array("w0", w0)
     if start.shape != (2,):
         raise ValueError(f"w0 must be two numbers, got shape {start.shape}")
+    (x_low, x_high), (y_low, y_high) = _TWO_TERMS_VIEW["x"], _TWO_TERMS_VIEW["y"]
+    if not (x_low <= start[0] <= x_high and y_low <= start[1] <= y_high):
+        raise ValueError(
+            f"w0 must lie in the view, w[0] in [{x_low}, {x_high}] and w[1] in "
+            f"[{y_low}, {y_high}], got {start.tolist()}"
+        )
     steps = validate.steps(steps)
     if steps < 2:
         raise ValueError(f"steps must be at least 2, got {steps}")
@@ -2500,7 +2506,7 @@ def _gradient_descent_regime(factor: float) -> str:
         return "just right (fastest)"
     if factor > 0:
         return "too small"
-    if factor > -1 - _EXACT and factor < -1 + _EXACT:
+    if abs(factor + 1) < _EXACT:
         return "on the edge: bouncing forever"
     if factor > -1:
         return "too large: oscillating but converging"

@@ -778,6 +778,7 @@ def test_the_two_terms_step_forward_back_and_to_step_1(open_html) -> None:
         (lambda: two_terms(learning_rate=0.195), r"learning_rate must be within \[0.01, 0.19\]"),
         (lambda: two_terms(curvatures=(1.0, 20.0)), r"below 2/λ_max = 0.1"),
         (lambda: two_terms(curvatures=(1.0, -1.0)), "curvatures"),
+        (lambda: two_terms(w0=(5.0, 0.0)), r"w0 must lie in the view, w\[0\] in \[-4.6, 3.8\]"),
         (lambda: two_terms(w0=(1.0, 2.0, 3.0)), "w0 must be two numbers"),
         (lambda: two_terms(momentum=0.99), r"momentum must be within \[0.0, 0.95\]"),
         (lambda: two_terms(steps=1), "steps must be at least 2"),
