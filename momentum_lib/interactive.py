@@ -2408,7 +2408,8 @@ def formula_steps(
         element_id,
         title="The formula, step by step",
         description=(
-            f"The bowl Q(w) = {curvature / 2:g}w² and a point on it, starting at w = {w0:g} "
+            f"The bowl Q(w) = {'' if curvature == 2 else f'{curvature / 2:g}'}w² and a point "
+            f"on it, starting at w = {w0:g} "
             "with no previous update. Each step applies Δw ← αΔw − η∇Q(w), w ← w + Δw: the "
             "two terms αΔw and −η∇Q(w) are drawn as arrows on the w axis, tip to tail, and "
             "their sum Δw below them; a table lists the last four steps' numbers. Buttons "

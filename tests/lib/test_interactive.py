@@ -837,6 +837,12 @@ def test_the_formula_figure_shows_chapter_0s_table_by_hand() -> None:
     assert [late[f"t:{k}"] for k in range(4)] == ["7", "8", "9", "10"]
 
 
+def test_the_formula_figures_description_names_the_bowl_without_a_coefficient_of_1() -> None:
+    """The screen reader's description reads "Q(w) = w²" for the chapter's bowl, not "1w²"."""
+    assert "The bowl Q(w) = w² and a point" in formula_steps().html
+    assert "The bowl Q(w) = 1.5w² and a point" in formula_steps(curvature=3.0).html
+
+
 def test_the_formula_figure_steps_back_and_resets(open_html) -> None:
     page, errors = open_html(formula_steps().html)
     root = page.query_selector(".interactive-figure")
