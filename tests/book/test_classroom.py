@@ -53,6 +53,12 @@ HIDDEN_INPUT = {"hide-input", "remove-input", "hide-cell", "remove-cell"}
 """The tags of code the site does not show, or shows only in a fold (closed on paper)."""
 
 
+# Chromium prints "fi", "fl", … as one ligature glyph, and pypdf reads it as that character.
+LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+)
+
+
 def sequences(text: str, length: int = 6) -> set[tuple[str, ...]]:
     """The text's runs of ``length`` tokens, lowercased, with at least two thirds words.
 
@@ -100,7 +106,9 @@ def html_text(page: str) -> str:
 
 
 def pdf_text(path: pathlib.Path) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    """The PDF's text, its typographic ligatures ("ﬁ" in "ﬁnd") read as their letters."""
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    return text.translate(LIGATURES)
 
 
 @dataclasses.dataclass(frozen=True)
