@@ -46,7 +46,10 @@ script, deferred scripts, and images with their size.
   accessibility audit, the site's axe test) then reads the colours of one against the
   other (axe-core issue 2768); a box too tall only makes the page end lower until the
   reader gets there. tests/site/test_page_speed.py checks that no section outgrows its box
-  at a small phone's width.
+  at a small phone's width. The theme's script measured every block of code when the page
+  was ready, laying out every section at once: it is patched to measure only what is laid
+  out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a section's blocks when
+  the browser lays it out.
 """
 
 from __future__ import annotations
@@ -119,6 +122,14 @@ SECTION_PX_PER_CHARACTER = 3
 SECTION_PX_PER_DRAWING = 1000
 SECTION_PX = 800
 DEFERRED_SECTION = "page-speed-deferred"
+# pydata-sphinx-theme's addTabStopsToScrollableElements, as its minified script has it: it
+# measures every block of code and output of the page when the page is ready and whenever
+# the page changes, which lays out every section at once. Patched to skip the sections not
+# laid out yet; _static/scrollable.js does the same for each when it is laid out.
+THEME_TAB_STOPS = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+THEME_TAB_STOPS_LAID_OUT = (
+    f"e.checkVisibility({{contentVisibilityAuto:!0}})&&({THEME_TAB_STOPS})"
+)
 
 
 def icon_codepoints(theme_css: str) -> dict[str, int]:
@@ -202,6 +213,27 @@ RULES = (
     f" print. */\n[data-{DEFERRED_SECTION}]{{content-visibility:auto}}\n"
     f"@media print{{[data-{DEFERRED_SECTION}]{{content-visibility:visible}}}}\n"
 )
+
+
+def theme_tab_stops(app, exception) -> None:
+    """Make the theme's tab stops skip the sections not laid out yet (``THEME_TAB_STOPS``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    script = pathlib.Path(app.outdir) / "_static" / THEME_SCRIPTS[0]
+    text = script.read_text(encoding="utf-8")
+    if (
+        THEME_TAB_STOPS_LAID_OUT in text
+    ):  # an incremental build: patched already
+        return
+    if text.count(THEME_TAB_STOPS) != 1:
+        raise ExtensionError(
+            f"page_speed: {script.name} no longer has {THEME_TAB_STOPS!r} once: "
+            "check addTabStopsToScrollableElements in the theme's new version"
+        )
+    script.write_text(
+        text.replace(THEME_TAB_STOPS, THEME_TAB_STOPS_LAID_OUT),
+        encoding="utf-8",
+    )
 
 
 def build_icons(app, exception) -> None:
@@ -440,6 +472,7 @@ def setup(app):
     # After the extensions that add scripts to the page (MathJax, the theme: priority 500).
     app.connect("html-page-context", render_deferred, priority=900)
     app.connect("build-finished", build_icons)
+    app.connect("build-finished", theme_tab_stops)
     # After sphinx-mathjax-offline has copied MathJax into _static (priority 500).
     app.connect("build-finished", typeset_math, priority=900)
     app.add_css_file(STYLESHEET)

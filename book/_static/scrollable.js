@@ -3,11 +3,20 @@
 // gets tabindex="0" so that the Tab key can focus it and the arrow keys scroll it. Checked
 // when the page is ready, when the window is resized, when a fold opens, and when a section
 // laid out only near the screen (content-visibility: auto, book/_ext/page_speed.py) is laid
-// out: measuring its elements before would lay it out at once, the work it saves
+// out: measuring its elements before would lay it out at once, the work it saves. Such a
+// section also gets then the theme's own tab stops (pydata-sphinx-theme's
+// addTabStopsToScrollableElements, which page_speed.py makes skip those sections)
 // (book/_ext/accessible_markup.py adds this script to every page).
 "use strict";
 (() => {
   const SCROLLING = "mjx-container[display='true'], div.highlight pre, div.output pre";
+  const THEME_SCROLLING = [
+    "pre",
+    ".nboutput > .output_area",
+    ".cell_output > .output",
+    ".jp-RenderedHTMLCommon",
+    ".pst-scrollable-table-container",
+  ].join(", ");
 
   function markScrolling(root) {
     for (const element of root.querySelectorAll(SCROLLING)) {
@@ -20,6 +29,16 @@
     }
   }
 
+  function laidOut(section) {
+    for (const element of section.querySelectorAll(THEME_SCROLLING)) {
+      const scrolls =
+        element.scrollWidth > element.clientWidth ||
+        element.scrollHeight > element.clientHeight;
+      element.tabIndex = scrolls ? 0 : -1;
+    }
+    markScrolling(section);
+  }
+
   const markAll = () => markScrolling(document);
   document.addEventListener("DOMContentLoaded", markAll);
   window.addEventListener("resize", markAll);
@@ -27,7 +46,7 @@
   document.addEventListener(
     "contentvisibilityautostatechange",
     (event) => {
-      if (!event.skipped) markScrolling(event.target);
+      if (!event.skipped) laidOut(event.target);
     },
     true,
   );

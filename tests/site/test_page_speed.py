@@ -21,7 +21,7 @@ from tests.browser import block_other_hosts, running_on_ci
 from tests.paths import ROOT, expected_pages
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the local extension, to test its parts
-from page_speed import defer_sections, section_height
+from page_speed import THEME_SCRIPTS, THEME_TAB_STOPS_LAID_OUT, defer_sections, section_height
 
 PAGES = [page for page in expected_pages() if page != "index.html"]  # index.html: a redirect
 CHAPTER = "book/03_momentum.html"
@@ -218,3 +218,9 @@ def test_only_the_sections_below_the_title_are_deferred() -> None:
         ("b", f"contain-intrinsic-size:auto {section_height('<p>z</p>')}px"),
     ]
     assert re.sub(r" data-page-speed-deferred style=\"[^\"]*\"", "", deferred) == body
+
+
+def test_the_themes_tab_stops_skip_sections_not_laid_out(site_dir: pathlib.Path) -> None:
+    """The theme measures only what is laid out (the axe test checks the tab stops)."""
+    script = (site_dir / "_static" / THEME_SCRIPTS[0]).read_text(encoding="utf-8")
+    assert script.count(THEME_TAB_STOPS_LAID_OUT) == 1
