@@ -32,7 +32,24 @@ script, deferred scripts, and images with their size.
 - **Images.** Each ``<img>`` of a local PNG or JPEG gets its ``width`` and ``height``
   attributes (as attributes, not the ``style`` docutils writes: the theme's
   ``max-width: 100%`` still scales it, with ``height: auto`` from ``page_speed.css``), so
-  that the browser keeps its place before it arrives and the text below does not jump.
+  that the browser keeps its place before it arrives and the text below does not jump,
+  and, after the page's first image, ``loading="lazy"``: an image is fetched when it comes
+  near the screen, not while the page's stylesheets and first screen wait for the network.
+- **Sections.** A long chapter is 8,000 to 16,000 elements, and the browser styles and lays
+  out all of them before its first paint. Each section below the title
+  (``<section>`` in ``<section>``) gets ``content-visibility: auto``: the browser lays it
+  out only when it comes near the screen, and keeps in its place a box of the height
+  ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has been laid
+  out). That height is set per section, from its text and its images, on the high side on
+  purpose: a box smaller than its content lets the content, when a script measures it
+  before the section is shown, overlap what follows, and axe-core (Lighthouse's
+  accessibility audit, the site's axe test) then reads the colours of one against the
+  other (axe-core issue 2768); a box too tall only makes the page end lower until the
+  reader gets there. tests/site/test_page_speed.py checks that no section outgrows its box
+  at a small phone's width. The theme's script measured every block of code when the page
+  was ready, laying out every section at once: it is patched to measure only what is laid
+  out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a section's blocks when
+  the browser lays it out.
 """
 
 from __future__ import annotations
@@ -92,6 +109,27 @@ SEARCH_SCRIPT = re.compile(
     r'\ssrc="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js'
 )
 DECLARATION = re.compile(r"\s*(?:let|var|const|function)\s")
+SECTION_TAG = re.compile(r"<section\b([^>]*)>|</section>")
+# Tags, and what is not shown: scripts (an interactive figure's data) and stylesheets.
+TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S)
+IMG_HEIGHT = re.compile(r'<img\b[^>]*\sheight="(\d+)"')
+DRAWN = re.compile(r"<(?:canvas|svg|iframe|video)\b")
+# A section's box: 3 px a character of its text (the site's sections measure 1.7 at most
+# at 320 px: a line of about 40 characters, 24 px high, headings, margins), the natural
+# height of its images (max-width only narrows them), 1,000 px for each drawn element
+# (interactive figures, animations) and 800 px for its own margins and heading.
+SECTION_PX_PER_CHARACTER = 3
+SECTION_PX_PER_DRAWING = 1000
+SECTION_PX = 800
+DEFERRED_SECTION = "page-speed-deferred"
+# pydata-sphinx-theme's addTabStopsToScrollableElements, as its minified script has it: it
+# measures every block of code and output of the page when the page is ready and whenever
+# the page changes, which lays out every section at once. Patched to skip the sections not
+# laid out yet; _static/scrollable.js does the same for each when it is laid out.
+THEME_TAB_STOPS = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+THEME_TAB_STOPS_LAID_OUT = (
+    f"e.checkVisibility({{contentVisibilityAuto:!0}})&&({THEME_TAB_STOPS})"
+)
 
 
 def icon_codepoints(theme_css: str) -> dict[str, int]:
@@ -171,7 +209,31 @@ RULES = (
     " max-width narrows them. */\nimg[width][height]{height:auto}\n"
     "/* The theme sizes its colour-mode icons for the SVGs of its Font Awesome script. */\n"
     ".theme-switch-button .fa-lg{font-size:1em;vertical-align:-.125em}\n"
+    f"/* Sections laid out only near the screen (book/_ext/page_speed.py); all of them in"
+    f" print. */\n[data-{DEFERRED_SECTION}]{{content-visibility:auto}}\n"
+    f"@media print{{[data-{DEFERRED_SECTION}]{{content-visibility:visible}}}}\n"
 )
+
+
+def theme_tab_stops(app, exception) -> None:
+    """Make the theme's tab stops skip the sections not laid out yet (``THEME_TAB_STOPS``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    script = pathlib.Path(app.outdir) / "_static" / THEME_SCRIPTS[0]
+    text = script.read_text(encoding="utf-8")
+    if (
+        THEME_TAB_STOPS_LAID_OUT in text
+    ):  # an incremental build: patched already
+        return
+    if text.count(THEME_TAB_STOPS) != 1:
+        raise ExtensionError(
+            f"page_speed: {script.name} no longer has {THEME_TAB_STOPS!r} once: "
+            "check addTabStopsToScrollableElements in the theme's new version"
+        )
+    script.write_text(
+        text.replace(THEME_TAB_STOPS, THEME_TAB_STOPS_LAID_OUT),
+        encoding="utf-8",
+    )
 
 
 def build_icons(app, exception) -> None:
@@ -216,11 +278,62 @@ def image_sizes(
             return tag
         with Image.open(pathlib.Path(app.srcdir) / sources[name]) as image:
             width, height = image.size
+        # The page's first image may be on its first screen: fetched at once.
+        lazy = ' loading="lazy"' if seen else ""
+        seen.append(name)
         return tag.replace(
-            "<img ", f'<img width="{width}" height="{height}" ', 1
+            "<img ", f'<img width="{width}" height="{height}"{lazy} ', 1
         )
 
+    seen: list[str] = []
     context["body"] = IMG_TAG.sub(sized, context["body"])
+
+
+def section_height(html: str) -> int:
+    """The height of a section's box, in CSS px, from its HTML (see ``SECTION_PX…``).
+
+    ``3 × characters + Σ image heights + 1000 × drawings + 800``.
+    """
+    characters = len(unescape(TAG.sub("", html)))
+    images = sum(int(height) for height in IMG_HEIGHT.findall(html))
+    drawings = len(DRAWN.findall(html))
+    return (
+        SECTION_PX_PER_CHARACTER * characters
+        + images
+        + SECTION_PX_PER_DRAWING * drawings
+        + SECTION_PX
+    )
+
+
+def defer_sections(body: str) -> str:
+    """``body`` with each section in a section laid out only near the screen."""
+    opened = []  # (position of the tag's end, depth) of each open section
+    boxes = {}  # a second-level section's tag end: its height
+    for tag in SECTION_TAG.finditer(body):
+        if tag.group(0) != "</section>":
+            opened.append(tag.end())
+        elif opened:
+            start = opened.pop()
+            if len(opened) == 1:
+                boxes[start] = section_height(body[start : tag.start()])
+    parts, last = [], 0
+    for end, height in sorted(boxes.items()):
+        opening = body[last:end]
+        parts.append(
+            opening[:-1]
+            + f' data-{DEFERRED_SECTION} style="contain-intrinsic-size:auto {height}px">'
+        )
+        last = end
+    parts.append(body[last:])
+    return "".join(parts)
+
+
+def lazy_sections(
+    app, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Mark the page's sections for ``content-visibility: auto`` (see the docstring)."""
+    if "body" in context:
+        context["body"] = defer_sections(context["body"])
 
 
 def defer_scripts(html: str, search: bool = True) -> str:
@@ -354,9 +467,12 @@ def add_templates(app, config) -> None:
 def setup(app):
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", image_sizes)
+    # After image_sizes: a section's box counts its images' heights.
+    app.connect("html-page-context", lazy_sections, priority=600)
     # After the extensions that add scripts to the page (MathJax, the theme: priority 500).
     app.connect("html-page-context", render_deferred, priority=900)
     app.connect("build-finished", build_icons)
+    app.connect("build-finished", theme_tab_stops)
     # After sphinx-mathjax-offline has copied MathJax into _static (priority 500).
     app.connect("build-finished", typeset_math, priority=900)
     app.add_css_file(STYLESHEET)

@@ -186,14 +186,19 @@ def add_card(
         title, description = GENERATED_PAGES[pagename]
         page = {"pagename": pagename, "title": title, "metatags": ""}
         page["meta"] = {"og:description": description}
-        context["metatags"] = context.get("metatags", "") + get_tags(
-            page,
-            new_document(pagename),
-            srcdir=app.srcdir,
-            outdir=app.outdir,
-            config=app.config,
-            builder=app.builder,
-            env=app.env,
+        # Search engines show <meta name="description">, not og:description.
+        context["metatags"] = (
+            context.get("metatags", "")
+            + f'<meta name="description" content="{html.escape(description)}" />\n'
+            + get_tags(
+                page,
+                new_document(pagename),
+                srcdir=app.srcdir,
+                outdir=app.outdir,
+                config=app.config,
+                builder=app.builder,
+                env=app.env,
+            )
         )
 
 

@@ -1,14 +1,26 @@
 // Scrolling regions a keyboard can reach (WCAG 2.1.1; axe-core's scrollable-region-focusable):
 // a display formula or a block of code or output wider than its column scrolls sideways, and
 // gets tabindex="0" so that the Tab key can focus it and the arrow keys scroll it. Checked
-// when the page is ready, when the window is resized and when a fold opens
+// when the page is ready, when the window is resized, when a fold opens, and when a section
+// laid out only near the screen (content-visibility: auto, book/_ext/page_speed.py) is laid
+// out: measuring its elements before would lay it out at once, the work it saves. Such a
+// section also gets then the theme's own tab stops (pydata-sphinx-theme's
+// addTabStopsToScrollableElements, which page_speed.py makes skip those sections)
 // (book/_ext/accessible_markup.py adds this script to every page).
 "use strict";
 (() => {
   const SCROLLING = "mjx-container[display='true'], div.highlight pre, div.output pre";
+  const THEME_SCROLLING = [
+    "pre",
+    ".nboutput > .output_area",
+    ".cell_output > .output",
+    ".jp-RenderedHTMLCommon",
+    ".pst-scrollable-table-container",
+  ].join(", ");
 
-  function markScrolling() {
-    for (const element of document.querySelectorAll(SCROLLING)) {
+  function markScrolling(root) {
+    for (const element of root.querySelectorAll(SCROLLING)) {
+      if (!element.checkVisibility({ contentVisibilityAuto: true })) continue;
       if (element.scrollWidth > element.clientWidth) {
         if (!element.hasAttribute("tabindex")) element.tabIndex = 0;
       } else if (element.getAttribute("tabindex") === "0") {
@@ -17,7 +29,25 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", markScrolling);
-  window.addEventListener("resize", markScrolling);
-  document.addEventListener("toggle", markScrolling, true);
+  function laidOut(section) {
+    for (const element of section.querySelectorAll(THEME_SCROLLING)) {
+      const scrolls =
+        element.scrollWidth > element.clientWidth ||
+        element.scrollHeight > element.clientHeight;
+      element.tabIndex = scrolls ? 0 : -1;
+    }
+    markScrolling(section);
+  }
+
+  const markAll = () => markScrolling(document);
+  document.addEventListener("DOMContentLoaded", markAll);
+  window.addEventListener("resize", markAll);
+  document.addEventListener("toggle", markAll, true);
+  document.addEventListener(
+    "contentvisibilityautostatechange",
+    (event) => {
+      if (!event.skipped) laidOut(event.target);
+    },
+    true,
+  );
 })();

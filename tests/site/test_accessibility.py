@@ -31,6 +31,27 @@ PAGES.append("search.html?q=momentum")  # the search page with its results
 MODES = ("light", "dark")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# The sections below a page's title are laid out only when they come near the screen
+# (content-visibility: auto, book/_ext/page_speed.py). axe-core checks the page as it is
+# laid out, and does not know such sections (axe-core issue 2768: it reads the colours and
+# boxes of content the browser has not laid out), and what the page does once a section
+# is laid out (scrollable.js makes its wide formulas and code reachable by the keyboard)
+# would not have happened. So each section is brought on screen once, as a reader
+# scrolling through the page brings it, before axe-core runs; the browser then keeps each
+# section's real height.
+SHOW_EVERY_SECTION_JS = """
+async () => {
+  const frames = () => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const section of document.querySelectorAll("[data-page-speed-deferred]")) {
+    section.scrollIntoView();
+    await frames();
+  }
+  window.scrollTo(0, 0);
+  await frames();
+}
+"""
+
 # The rules of those levels, experimental ones included and deprecated ones left out.
 RULES_JS = """
 (tags) => axe.getRules(tags)
@@ -88,6 +109,7 @@ def axe_violations(browser, site_url: str):
         tab = tabs[mode]
         tab.goto(site_url + page_path, wait_until="load")
         tab.evaluate(SETTLE_JS)
+        tab.evaluate(SHOW_EVERY_SECTION_JS)
         tab.wait_for_load_state("networkidle")
         theme = tab.evaluate("document.documentElement.dataset.theme")
         assert theme == mode, f"{page_path}: the theme shows {theme!r} to a {mode} system"

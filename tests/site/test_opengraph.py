@@ -50,7 +50,7 @@ def site_file(site_dir: pathlib.Path, url: str) -> pathlib.Path | None:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_has_a_card(site_dir: pathlib.Path, page: str) -> None:
     tags = card(site_dir, page)
-    wanted = ("og:title", "og:description", "og:image", "og:image:alt", "og:url")
+    wanted = ("og:title", "og:description", "og:image", "og:image:alt", "og:url", "description")
     problems = [f"no {key}" for key in wanted if not tags.get(key)]
     image = site_file(site_dir, tags.get("og:image", ""))
     if tags.get("og:image") and (image is None or not image.is_file()):

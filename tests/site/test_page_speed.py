@@ -12,12 +12,16 @@ from __future__ import annotations
 import pathlib
 import re
 import shutil
+import sys
 
 import pytest
 from fontTools.ttLib import TTFont
 
 from tests.browser import block_other_hosts, running_on_ci
-from tests.paths import expected_pages
+from tests.paths import ROOT, expected_pages
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the local extension, to test its parts
+from page_speed import THEME_SCRIPTS, THEME_TAB_STOPS_LAID_OUT, defer_sections, section_height
 
 PAGES = [page for page in expected_pages() if page != "index.html"]  # index.html: a redirect
 CHAPTER = "book/03_momentum.html"
@@ -154,3 +158,69 @@ def test_a_chapters_search_field_finds_pages(browser, site_url: str) -> None:
         page.close()
     assert found > 0
     assert errors == []
+
+
+SMALL_PHONE = {"width": 320, "height": 640}
+SECTION_BOXES_JS = """
+() => [...document.querySelectorAll("[data-page-speed-deferred]")].map((section) => {
+  // The box page_speed.py wrote: "contain-intrinsic-size:auto 1234px".
+  const box = Number(section.getAttribute("style").match(/auto (\\d+)px/)[1]);
+  section.style.contentVisibility = "visible";
+  return {id: section.id, box, height: section.getBoundingClientRect().height};
+})
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_section_outgrows_its_box(browser, site_url: str, page: str) -> None:
+    """Each section laid out only near the screen keeps a box at least as tall as itself.
+
+    A section far from the screen is not laid out (``content-visibility: auto``); in its
+    place the browser keeps a box of the height ``page_speed.py`` estimated. Were the
+    section taller, its content, measured by a script before the reader gets there, would
+    overlap what follows, and axe-core (the axe test, Lighthouse's accessibility audit)
+    would check one's colours against the other's (axe-core issue 2768). Measured at a
+    small phone's width, where text runs longest; folds closed, as the page opens.
+    """
+    tab, errors = _open(browser, site_url + page, viewport=SMALL_PHONE)
+    try:
+        sections = tab.evaluate(SECTION_BOXES_JS)
+    finally:
+        tab.close()
+    if page.startswith("book/0") or page.startswith("book/1"):
+        assert sections, f"{page}: no section is laid out lazily"
+    taller = [s for s in sections if s["height"] > s["box"]]
+    assert not taller, f"{page}: sections taller than their boxes: {taller}"
+    assert errors == []
+
+
+def test_a_sections_box_counts_its_text_images_and_drawings() -> None:
+    """3 px a shown character, an image's height, 1,000 px a drawing, 800 px its own."""
+    text = "<h2>Ab</h2><p>c &amp; d</p>"  # 7 characters: "Ab", "c & d"
+    assert section_height(text) == 3 * 7 + 800
+    figure = '<img width="600" height="400" src="a.png"><canvas></canvas><svg></svg>'
+    assert section_height(figure) == 400 + 2 * 1000 + 800
+    hidden = '<script type="application/json">{"runs": [1, 2, 3]}</script><style>p{}</style>'
+    assert section_height(hidden) == 800
+
+
+def test_only_the_sections_below_the_title_are_deferred() -> None:
+    body = (
+        '<section id="page"><h1>T</h1>'
+        '<section id="a"><p>x</p><section id="a1"><p>y</p></section></section>'
+        '<section id="b"><p>z</p></section></section>'
+    )
+    deferred = defer_sections(body)
+    boxes = re.findall(r'<section id="(\w+)" data-page-speed-deferred style="([^"]*)">', deferred)
+    inner = '<p>x</p><section id="a1"><p>y</p></section>'
+    assert boxes == [
+        ("a", f"contain-intrinsic-size:auto {section_height(inner)}px"),
+        ("b", f"contain-intrinsic-size:auto {section_height('<p>z</p>')}px"),
+    ]
+    assert re.sub(r" data-page-speed-deferred style=\"[^\"]*\"", "", deferred) == body
+
+
+def test_the_themes_tab_stops_skip_sections_not_laid_out(site_dir: pathlib.Path) -> None:
+    """The theme measures only what is laid out (the axe test checks the tab stops)."""
+    script = (site_dir / "_static" / THEME_SCRIPTS[0]).read_text(encoding="utf-8")
+    assert script.count(THEME_TAB_STOPS_LAID_OUT) == 1
