@@ -221,10 +221,8 @@ def theme_tab_stops(app, exception) -> None:
         return
     script = pathlib.Path(app.outdir) / "_static" / THEME_SCRIPTS[0]
     text = script.read_text(encoding="utf-8")
-    if (
-        THEME_TAB_STOPS_LAID_OUT in text
-    ):  # an incremental build: patched already
-        return
+    if THEME_TAB_STOPS_LAID_OUT in text:
+        return  # an incremental build: patched already
     if text.count(THEME_TAB_STOPS) != 1:
         raise ExtensionError(
             f"page_speed: {script.name} no longer has {THEME_TAB_STOPS!r} once: "
