@@ -2033,11 +2033,11 @@ def towards_the_answer(
         element_id,
         title="Gradient descent iterates towards the direct solution",
         description=(
-            f"Left: the {x.size} samples, the line of gradient descent after t iterations "
-            f"(η = {learning_rate}, from w = {w0}) and the line of the direct solution "
-            f"w* = {numbers['w_star']:.2f}. Right: the loss Q(w_t) against the iterations, "
-            f"falling to Q(w*) = {numbers['loss_star']:.2f}. A slider sets t from 0 to "
-            f"{steps}; the readouts show w_t, Q(w_t) and the distance to w*."
+            f"First picture: the {x.size} samples, the line of gradient descent after t "
+            f"iterations (η = {learning_rate}, from w = {w0}) and the line of the direct "
+            f"solution w* = {numbers['w_star']:.2f}. Second picture: the loss Q(w_t) against "
+            f"the iterations, falling to Q(w*) = {numbers['loss_star']:.2f}. A slider sets t "
+            f"from 0 to {steps}; the readouts show w_t, Q(w_t) and the distance to w*."
         ),
         body=body,
         controls=controls,

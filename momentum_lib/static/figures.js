@@ -81,10 +81,12 @@
     return String(Number(v.toPrecision(6)));
   }
 
-  // Axes on the left and at the bottom of the scales' ranges, with ticks and labels.
+  // Axes on the left and at the bottom of the scales' ranges, with ticks and labels. The
+  // labels are placed for a text size (11 units, or more where `fit` enlarges a picture's
+  // text): tick labels 4 units off the axis, the axes' names beyond them.
   function axes(parent, sx, sy, options) {
     const o = options || {};
-    const group = element(parent, "g", { class: "mf-axes", "font-size": 11, fill: "#222" });
+    const group = element(parent, "g", { class: "mf-axes", "font-size": TEXT_UNITS, fill: "#222" });
     const left = Math.min(...sx.range);
     const right = Math.max(...sx.range);
     const top = Math.min(...sy.range);
@@ -99,27 +101,74 @@
     };
     const xTicks = o.xTicks || (sx.log ? logTicks(sx) : niceTicks(...[...sx.domain].sort((a, b) => a - b), 5));
     const yTicks = o.yTicks || (sy.log ? logTicks(sy) : niceTicks(...[...sy.domain].sort((a, b) => a - b), 4));
-    xTicks.forEach((v) => {
+    const xLabels = xTicks.map((v) => {
       const x = sx(v);
       element(group, "path", { d: `M${x.toFixed(1)},${bottom}v4`, stroke: "#444" });
-      element(group, "text", { x: x.toFixed(1), y: bottom + 15, "text-anchor": "middle" }, tickLabel(v, sx.log));
+      return element(group, "text", { x: x.toFixed(1), "text-anchor": "middle" }, tickLabel(v, sx.log));
     });
-    yTicks.forEach((v) => {
+    const yLabels = yTicks.map((v) => {
       const y = sy(v);
       element(group, "path", { d: `M${left},${y.toFixed(1)}h-4`, stroke: "#444" });
-      element(group, "text", { x: left - 6, y: (y + 4).toFixed(1), "text-anchor": "end" }, tickLabel(v, sy.log));
+      return element(group, "text", { x: left - 6, "data-y": y.toFixed(1), "text-anchor": "end" }, tickLabel(v, sy.log));
     });
-    if (o.xLabel) {
-      element(group, "text", { x: (left + right) / 2, y: bottom + 30, "text-anchor": "middle" }, o.xLabel);
-    }
-    if (o.yLabel) {
-      const y = (top + bottom) / 2;
-      element(group, "text", {
-        x: 12, y: y, "text-anchor": "middle", transform: `rotate(-90 12 ${y})`,
-      }, o.yLabel);
-    }
+    const xName = o.xLabel ? element(group, "text", { x: (left + right) / 2, "text-anchor": "middle" }, o.xLabel) : null;
+    const yName = o.yLabel ? element(group, "text", { "text-anchor": "middle" }, o.yLabel) : null;
+    group.layout = function (size) {
+      xLabels.forEach((t) => t.setAttribute("y", (bottom + 4 + size).toFixed(1)));
+      yLabels.forEach((t) => t.setAttribute("y", (Number(t.dataset.y) + size * 4 / TEXT_UNITS).toFixed(1)));
+      if (xName) xName.setAttribute("y", (bottom + 8 + 2 * size).toFixed(1));
+      if (yName) {
+        const widest = Math.min(...yLabels.map((t) => t.getBBox().x).filter(isFinite));
+        const x = size > TEXT_UNITS && isFinite(widest) ? Math.min(12, widest - 4 - 0.3 * size) : 12;
+        const y = (top + bottom) / 2;
+        yName.setAttribute("x", x.toFixed(1));
+        yName.setAttribute("y", y);
+        yName.setAttribute("transform", `rotate(-90 ${x.toFixed(1)} ${y})`);
+      }
+    };
+    const svg = group.ownerSVGElement;
+    group.layout(svg && svg.mfTextUnits ? svg.mfTextUnits : TEXT_UNITS);
     return group;
   }
+
+  // Text a reader can read on a phone. A picture drawn narrower than its viewBox shrinks
+  // its text with it (on a 390 px phone, 11 units of a 560-unit picture are 6.5 px): its
+  // text is then enlarged to READABLE_PX pixels, size = READABLE_PX · viewBox width /
+  // drawn width units, its axes' labels are moved out to fit, and its viewBox grows to
+  // hold them. Run at mount and whenever the picture's drawn width changes.
+  const TEXT_UNITS = 11;
+  const READABLE_PX = 11.5;
+
+  function fit(svg) {
+    const width = svg.getBoundingClientRect().width;
+    if (!width || width === svg.mfFitWidth) return;
+    svg.mfFitWidth = width;
+    if (!svg.dataset.viewBox) svg.dataset.viewBox = svg.getAttribute("viewBox");
+    const [x0, y0, w0, h0] = svg.dataset.viewBox.split(/[\s,]+/).map(Number);
+    let box = [x0, y0, x0 + w0, y0 + h0];
+    for (let round = 0; round < 3; round++) {
+      const size = Math.max(TEXT_UNITS, READABLE_PX * (box[2] - box[0]) / width);
+      svg.mfTextUnits = size;
+      svg.classList.toggle("mf-enlarged", size > TEXT_UNITS);
+      svg.style.setProperty("--mf-text", `${size.toFixed(2)}px`);
+      const axesGroups = Array.from(svg.querySelectorAll(".mf-axes"));
+      axesGroups.forEach((group) => group.layout(size));
+      box = [x0, y0, x0 + w0, y0 + h0];
+      if (size > TEXT_UNITS) {
+        const texts = Array.from(svg.querySelectorAll("text")).filter((t) => !t.closest(".mf-axes"));
+        [...axesGroups, ...texts].forEach((node) => {
+          const b = node.getBBox();
+          if (!b.width) return;
+          box = [Math.min(box[0], b.x - 2), Math.min(box[1], b.y - 2),
+            Math.max(box[2], b.x + b.width + 2), Math.max(box[3], b.y + b.height + 2)];
+        });
+      }
+      svg.setAttribute("viewBox", `${box[0].toFixed(1)} ${box[1].toFixed(1)} ${(box[2] - box[0]).toFixed(1)} ${(box[3] - box[1]).toFixed(1)}`);
+    }
+  }
+
+  const fitting = typeof ResizeObserver === "undefined" ? null
+    : new ResizeObserver((entries) => entries.forEach((entry) => fit(entry.target)));
 
   // An arrow from (x1, y1) to (x2, y2) in pixels: a line and a filled head. Returns a
   // function that moves it (a zero-length arrow is hidden).
@@ -202,6 +251,9 @@
     const readouts = {};
     root.querySelectorAll("[data-show]").forEach((node) => { readouts[node.dataset.show] = node; });
     const link = root.querySelector("a[data-settings-link]");
+    // Buttons that step a slider (<button data-action="back|forward" data-steps="name">)
+    // are disabled at its ends: "back" at its first position, "forward" at its last.
+    const steppers = Array.from(root.querySelectorAll("button[data-steps]"));
 
     function values() {
       const result = {};
@@ -216,6 +268,12 @@
         const readout = readouts[input.dataset.control];
         if (readout) readout.textContent = text;
         if (input.type === "range") input.setAttribute("aria-valuetext", text);
+      });
+      steppers.forEach((button) => {
+        const input = byName[button.dataset.steps];
+        const position = Number(input.value);
+        button.disabled = button.dataset.action === "back"
+          ? position <= Number(input.min) : position >= Number(input.max);
       });
       if (link) {
         const query = inputs.map((input) => `${input.dataset.control}=${encodeURIComponent(
@@ -267,6 +325,11 @@
       draw = setUp(root, config, ui);
       root.momentumFigure = { values: ui.values, update: ui.update, set: ui.set, config: config };
       ui.update();
+      root.querySelectorAll("svg").forEach((svg) => {
+        if (svg.ownerSVGElement) return;  // a picture's clipped plot area: fitted with it
+        fit(svg);
+        if (fitting) fitting.observe(svg);
+      });
     });
   }
 

@@ -54,14 +54,13 @@
 
     const scaleSvg = root.querySelector(".regimes-scale");
     const se = F.scale(config.etaRange, [20, 540]);
-    F.axes(scaleSvg.querySelector(".mf-axes-layer"), se, F.scale([0, 1], [28, 20]), { yTicks: [] });
+    F.axes(scaleSvg.querySelector(".mf-axes-layer"), se, F.scale([0, 1], [28, 20]), { yTicks: [], xLabel: "learning rate η" });
     const marks = scaleSvg.querySelector(".regimes-marks");
     [[1 / config.curvature, "1/λ: fastest"], [2 / config.curvature, "2/λ: the limit"]].forEach(([eta, text]) => {
       const x = se(eta).toFixed(1);
       F.element(marks, "path", { d: `M${x},4V28`, stroke: "#222", "stroke-width": 2 });
       F.element(marks, "text", { x: x, y: 12, dx: 4 }, text);
     });
-    F.element(marks, "text", { x: 540, y: 58, "text-anchor": "end" }, "learning rate η");
     const chosen = scaleSvg.querySelector(".regimes-chosen");
 
     return function draw(values) {

@@ -44,7 +44,17 @@ from momentum_lib.interactive import (
     two_terms,
 )
 from momentum_lib.landscapes import Rosenbrock
-from tests.site.test_interactive_figures import READ_FIGURE, numbers_problems, shown_as
+from tests.browser import serve
+from tests.site.test_interactive_figures import (
+    MEASURE_FIGURE,
+    PHONE,
+    READ_FIGURE,
+    dark_problems,
+    numbers_problems,
+    phone_problems,
+    shown_as,
+    stepper_problems,
+)
 
 
 def chapter_2_data() -> tuple[np.ndarray, np.ndarray]:
@@ -766,7 +776,7 @@ def test_the_two_terms_step_forward_back_and_to_step_1(open_html) -> None:
     page.click("[data-action=back]")
     assert root.get_attribute("data-step") == "3"
     page.click("[data-action=reset]")
-    page.click("[data-action=back]")  # at step 1 already: stays
+    assert page.is_disabled("[data-action=back]")  # at step 1 already
     assert root.evaluate(READ_FIGURE)["shown"] == first["shown"]
     assert root.get_attribute("data-step") == "1"
     assert errors == []
@@ -865,7 +875,7 @@ def test_the_formula_figure_steps_back_and_resets(open_html) -> None:
     assert root.evaluate(READ_FIGURE)["picture"] != arrows
     page.click("[data-action=reset]")
     assert root.get_attribute("data-step") == "0" and page.text_content("tbody") == ""
-    page.click("[data-action=back]")  # nothing before the start
+    assert page.is_disabled("[data-action=back]")  # nothing before the start
     assert root.get_attribute("data-step") == "0"
     assert errors == []
 
@@ -924,3 +934,85 @@ def test_the_rate_figure_names_chapter_2s_regimes_and_prints_its_table(
     numbers = learning_rate_regimes(*chapter_2_data()).numbers(learning_rate=product / 2)
     assert (numbers["regime"], numbers["result"]) == (regime, result)
     assert numbers["factor"] == pytest.approx(1 - product)
+
+
+# --- Every figure on a phone and in dark mode (issue 11) --------------------------------------
+
+EVERY_FIGURE = [*TWINS, "outlier-fits", "noisy-floor"]
+STEPPING = ["rolling-ball", "two-terms", "formula-steps"]
+
+
+def made(kind: str, request: pytest.FixtureRequest) -> InteractiveFigure:
+    """The figure of this kind, as the tests above make it."""
+    fixtures = {"outlier-fits": "outliers", "noisy-floor": "floors"}
+    return request.getfixturevalue(fixtures[kind]) if kind in fixtures else TWINS[kind]()
+
+
+@pytest.fixture(scope="module")
+def open_in(browser, tmp_path_factory: pytest.TempPathFactory):
+    """``open_in(figure, theme, **context)``: the figure alone on a page of that theme.
+
+    The page is the site's in miniature: ``data-theme`` on <html> and the theme's page
+    colour on <body> (pydata's #121212 in dark mode).
+    """
+    folder = tmp_path_factory.mktemp("themed")
+    server, address = serve(folder)
+    contexts = []
+
+    def open_figure(figure: InteractiveFigure, theme: str, **options):
+        name = f"{figure.kind}-{theme}-{len(contexts)}.html"
+        page_colour = "#121212" if theme == "dark" else "#fff"
+        (folder / name).write_text(
+            f'<!doctype html><html data-theme="{theme}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="icon" href="data:,"></head><body style="background:{page_colour}">'
+            f"{figure.html}</body></html>",
+            encoding="utf-8",
+        )
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.goto(f"{address}/{name}")
+        return page.query_selector(".interactive-figure"), errors
+
+    yield open_figure
+    for context in contexts:
+        context.close()
+    server.shutdown()
+
+
+@pytest.mark.parametrize("kind", EVERY_FIGURE)
+def test_the_figure_reads_on_a_phone(open_in, request, kind) -> None:
+    """At 390 px its pictures' text is at least 11 px and inside them; buttons 44 px high."""
+    root, errors = open_in(made(kind, request), "light", **PHONE)
+    assert phone_problems(kind, root.evaluate(MEASURE_FIGURE)) == [] and errors == []
+
+
+@pytest.mark.parametrize("kind", EVERY_FIGURE)
+def test_the_figures_text_is_readable_in_the_sites_column(open_in, request, kind) -> None:
+    """Two pictures side by side shrink too: their text stays at 11 px or more.
+
+    700 px: about the width of a chapter's column on the site in a 1280 px window.
+    """
+    root, errors = open_in(made(kind, request), "light", viewport={"width": 700, "height": 900})
+    texts = root.evaluate(MEASURE_FIGURE)["texts"]
+    assert [t for t in texts if t["px"] < 11 or not t["inside"]] == [] and errors == []
+
+
+@pytest.mark.parametrize("kind", EVERY_FIGURE)
+def test_the_figure_is_a_dark_card_on_a_dark_page(open_in, request, kind) -> None:
+    root, errors = open_in(made(kind, request), "dark")
+    assert dark_problems(kind, root.evaluate(MEASURE_FIGURE)) == [] and errors == []
+
+
+@pytest.mark.parametrize("kind", STEPPING)
+def test_the_step_buttons_are_disabled_at_the_ends(open_in, request, kind) -> None:
+    root, errors = open_in(made(kind, request), "light")
+    assert len(root.query_selector_all("button[data-steps]")) == 2
+    assert stepper_problems(root) == [] and errors == []
+    root.query_selector("[data-action=reset]").click()
+    assert root.query_selector("[data-action=back]").is_disabled()
+    root.query_selector("[data-action=forward]").click()
+    assert not root.query_selector("[data-action=back]").is_disabled()

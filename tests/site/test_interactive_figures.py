@@ -55,6 +55,97 @@ READ_FIGURE = """(root) => {
 }"""
 
 
+READABLE_PX = 11
+"""The smallest text a figure may show, in CSS pixels, at a phone's width as on a desktop."""
+TOUCH_PX = 44
+"""A button's height on a touch screen: the platforms' advice (WCAG 2.2 AA asks for 24)."""
+DARK = 0.1
+"""The highest relative luminance of a figure's background on a dark page."""
+
+MEASURE_FIGURE = """(root) => {
+  const texts = [];
+  root.querySelectorAll("svg text").forEach((t) => {
+    if (!t.getClientRects().length || !t.textContent.trim()) return;
+    const m = t.getScreenCTM();
+    const svg = t.closest("svg:not(svg svg)").getBoundingClientRect();
+    const r = t.getBoundingClientRect();
+    texts.push({
+      text: t.textContent,
+      px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+      inside: r.left >= svg.left - 1 && r.right <= svg.right + 1
+        && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1,
+    });
+  });
+  const frames = [];
+  for (let n = root; n && !n.matches("article, body"); n = n.parentElement) {
+    const background = getComputedStyle(n).backgroundColor;
+    frames.push({ node: n.tagName + "." + n.className, background: background });
+  }
+  return {
+    texts: texts,
+    buttons: Array.from(root.querySelectorAll("button"))
+      .map((b) => ({ text: b.textContent, height: b.getBoundingClientRect().height })),
+    frames: frames,
+    colour: getComputedStyle(root).color,
+  };
+}"""
+
+
+def luminance(rgb: str) -> float:
+    """WCAG's relative luminance of a CSS colour "rgb(r, g, b)" (alpha ignored)."""
+    channels = np.array([int(v) for v in re.findall(r"[\d.]+", rgb)[:3]], dtype=float) / 255
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def transparent(rgb: str) -> bool:
+    return rgb == "transparent" or (rgb.startswith("rgba") and float(rgb.split(",")[3][:-1]) == 0)
+
+
+def phone_problems(kind: str, measured: dict) -> list[str]:
+    """Text below READABLE_PX or outside its picture, buttons below TOUCH_PX."""
+    problems = [f"{kind}: text {t['text']!r} at {t['px']:.1f} px (< {READABLE_PX})"
+                for t in measured["texts"] if t["px"] < READABLE_PX]  # fmt: skip
+    problems += [f"{kind}: text {t['text']!r} cut off at the picture's edge"
+                 for t in measured["texts"] if not t["inside"]]  # fmt: skip
+    problems += [f"{kind}: button {b['text']!r} {b['height']:.0f} px high (< {TOUCH_PX})"
+                 for b in measured["buttons"] if b["height"] < TOUCH_PX - 0.5]  # fmt: skip
+    return problems
+
+
+def dark_problems(kind: str, measured: dict) -> list[str]:
+    """A light background on the figure or around it (a frame), or text that is not light."""
+    backgrounds = [f for f in measured["frames"] if not transparent(f["background"])]
+    problems = [f"{kind}: {f['node']} has a light background {f['background']}"
+                for f in backgrounds if luminance(f["background"]) > DARK]  # fmt: skip
+    if not backgrounds:
+        problems.append(f"{kind}: no background of its own")
+    elif (luminance(measured["colour"]) + 0.05) / (
+        luminance(backgrounds[0]["background"]) + 0.05
+    ) < 4.5:
+        problems.append(f"{kind}: text {measured['colour']} on {backgrounds[0]['background']}")
+    return problems
+
+
+def stepper_problems(root) -> list[str]:
+    """Buttons that step a slider are disabled at its ends, and only there."""
+    problems = []
+    kind = root.get_attribute("data-figure")
+    for button in root.query_selector_all("button[data-steps]"):
+        action = button.get_attribute("data-action")
+        slider = root.query_selector(f'[data-control="{button.get_attribute("data-steps")}"]')
+        for key, end in (("Home", "back"), ("End", "forward")):
+            slider.focus()
+            slider.press(key)
+            if button.is_disabled() != (action == end):
+                problems.append(f"{kind}: {action} is {'' if button.is_disabled() else 'not '}"
+                                f"disabled at the slider's {key}")  # fmt: skip
+    reset = root.query_selector('[data-action="reset"]')
+    if reset is not None:
+        reset.click()
+    return problems
+
+
 def shown_as(shown: str, expected) -> bool:
     """Whether a readout's text shows ``expected`` to the digits it shows.
 
@@ -276,6 +367,7 @@ def test_every_control_moves_the_picture_and_the_numbers_as_the_library_says(
                     state = root.evaluate(READ_FIGURE)
             problems += pointer_on_picture_problems(page, root)
             problems += button_problems(root)
+            problems += stepper_problems(root)
         leaked = page.evaluate("() => window.leakedKeys")
         if leaked:
             problems.append(f"keys reached the document (JupyterLab would take them): {leaked}")
@@ -356,6 +448,25 @@ def test_figures_fit_a_phone_and_answer_touch(browser, site_dir, site_url, page_
             if after["values"] == state["values"] or after["picture"] == state["picture"]:
                 problems.append(f"{state['kind']}: a tap on its first slider changed nothing")
             problems += numbers_problems(after)
+            problems += phone_problems(state["kind"], root.evaluate(MEASURE_FIGURE))
+        assert not problems and not errors, f"{page_path}:\n" + "\n".join(problems + errors)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_path", CHAPTER_PAGES)
+def test_figures_are_dark_cards_in_dark_mode(browser, site_dir, site_url, page_path) -> None:
+    """In the theme's dark mode, a figure and what holds it have no light background."""
+    if not figure_count(site_dir, page_path):
+        return  # test_every_chapter_has_an_interactive_figure says whether it should
+    context, page, errors = open_chapter(browser, site_url, page_path, color_scheme="dark")
+    try:
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        problems = []
+        for root in figures_of(page):
+            problems += dark_problems(
+                root.get_attribute("data-figure"), root.evaluate(MEASURE_FIGURE)
+            )
         assert not problems and not errors, f"{page_path}:\n" + "\n".join(problems + errors)
     finally:
         context.close()
