@@ -40,13 +40,17 @@ script, deferred scripts, and images with their size.
   (``<section>`` in ``<section>``) gets ``content-visibility: auto``: the browser lays it
   out only when it comes near the screen, and keeps in its place a box of the height
   ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has been laid
-  out). That height is set per section, from its text and its images, on the high side on
-  purpose: a box smaller than its content lets the content, when a script measures it
-  before the section is shown, overlap what follows, and axe-core (Lighthouse's
-  accessibility audit, the site's axe test) then reads the colours of one against the
-  other (axe-core issue 2768); a box too tall only makes the page end lower until the
-  reader gets there. tests/site/test_page_speed.py checks that no section outgrows its box
-  at a small phone's width. The theme's script measured every block of code when the page
+  out). That height is set per section, from the text a reader sees with the folds closed,
+  its images and its drawings, and per screen width (``--page-speed-px-per-character``),
+  on the high side on purpose: a box smaller than its content lets the content, when a
+  script measures it before the section is shown, overlap what follows, and axe-core
+  (Lighthouse's accessibility audit, the site's axe test) then reads the colours of one
+  against the other (axe-core issue 2768). A box too tall makes the page end lower, and
+  its scroll bar shorter, until the reader has scrolled through: on the site's pages the
+  boxes add up to 2.5 to 3.7 times the sections' real height (measured at 320 to 1,600 px
+  wide; counting every character, hidden ones included, at 3 px each, made it 5 to 9
+  times, 13 on chapter 1). tests/site/test_page_speed.py checks that no section outgrows its box, on a
+  small phone and on a laptop. The theme's script measured every block of code when the page
   was ready, laying out every section at once: it is patched to measure only what is laid
   out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a section's blocks when
   the browser lays it out.
@@ -113,14 +117,24 @@ SECTION_TAG = re.compile(r"<section\b([^>]*)>|</section>")
 # Tags, and what is not shown: scripts (an interactive figure's data) and stylesheets.
 TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S)
 IMG_HEIGHT = re.compile(r'<img\b[^>]*\sheight="(\d+)"')
-DRAWN = re.compile(r"<(?:canvas|svg|iframe|video)\b")
-# A section's box: 3 px a character of its text (the site's sections measure 1.7 at most
-# at 320 px: a line of about 40 characters, 24 px high, headings, margins), the natural
-# height of its images (max-width only narrows them), 1,000 px for each drawn element
-# (interactive figures, animations) and 800 px for its own margins and heading.
-SECTION_PX_PER_CHARACTER = 3
+# What a reader sees of a section before opening anything: a closed fold (``<details>``
+# without ``open``: "Going deeper", hidden code) shows only its summary.
+CLOSED_FOLD = re.compile(
+    r"<details\b(?![^>]*\sopen)[^>]*>((?:(?!<details\b).)*?)</details>", re.S
+)
+SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.S)
+# A drawing: an interactive figure (its pictures are drawn by its script) or an animation.
+DRAWN = re.compile(
+    r'<(?:canvas|iframe|video)\b|\sclass="interactive-figure[" ]'
+)
+# A section's box: its shown characters times a height per character, the natural height
+# of its images (max-width only narrows them), 1,000 px for each drawing and 400 px for
+# its own margins and heading. Measured on every page of the site (folds closed), a shown
+# character takes at most 1.5 px at 320 px wide and 0.9 px from 768 px on (the instructor
+# page's tables; text alone, 0.4 to 1.0): 2 px and 1.2 px keep every box above its
+# section, and are the ``--page-speed-px-per-character`` of RULES.
 SECTION_PX_PER_DRAWING = 1000
-SECTION_PX = 800
+SECTION_PX = 400
 DEFERRED_SECTION = "page-speed-deferred"
 # pydata-sphinx-theme's addTabStopsToScrollableElements, as its minified script has it: it
 # measures every block of code and output of the page when the page is ready and whenever
@@ -209,8 +223,13 @@ RULES = (
     " max-width narrows them. */\nimg[width][height]{height:auto}\n"
     "/* The theme sizes its colour-mode icons for the SVGs of its Font Awesome script. */\n"
     ".theme-switch-button .fa-lg{font-size:1em;vertical-align:-.125em}\n"
-    f"/* Sections laid out only near the screen (book/_ext/page_speed.py); all of them in"
-    f" print. */\n[data-{DEFERRED_SECTION}]{{content-visibility:auto}}\n"
+    f"/* Sections laid out only near the screen (book/_ext/page_speed.py), in a box of their"
+    f" estimated height until then; all of them in print. */\n[data-{DEFERRED_SECTION}]"
+    "{content-visibility:auto;--page-speed-px-per-character:2px;contain-intrinsic-size:"
+    "auto calc(var(--page-speed-characters)*var(--page-speed-px-per-character)"
+    " + var(--page-speed-px))}\n"
+    f"@media (min-width:768px){{[data-{DEFERRED_SECTION}]"
+    "{--page-speed-px-per-character:1.2px}}\n"
     f"@media print{{[data-{DEFERRED_SECTION}]{{content-visibility:visible}}}}\n"
 )
 
@@ -287,39 +306,50 @@ def image_sizes(
     context["body"] = IMG_TAG.sub(sized, context["body"])
 
 
-def section_height(html: str) -> int:
-    """The height of a section's box, in CSS px, from its HTML (see ``SECTION_PX…``).
+def shown_text(html: str) -> str:
+    """The text of ``html`` a reader sees with its folds closed, whitespace collapsed."""
+    folded = None
+    while folded != html:  # innermost folds first
+        folded, html = (
+            html,
+            CLOSED_FOLD.sub(
+                lambda fold: " ".join(SUMMARY.findall(fold[1])), html
+            ),
+        )
+    return " ".join(unescape(TAG.sub(" ", html)).split())
 
-    ``3 × characters + Σ image heights + 1000 × drawings + 800``.
+
+def section_box(html: str) -> tuple[int, int]:
+    """A section's box from its HTML: its shown characters, and its height besides, in px.
+
+    The box is ``characters × px per character + Σ image heights + 1000 × drawings + 400``
+    (see ``SECTION_PX…``; the px per character is the stylesheet's, by screen width).
     """
-    characters = len(unescape(TAG.sub("", html)))
     images = sum(int(height) for height in IMG_HEIGHT.findall(html))
     drawings = len(DRAWN.findall(html))
-    return (
-        SECTION_PX_PER_CHARACTER * characters
-        + images
-        + SECTION_PX_PER_DRAWING * drawings
-        + SECTION_PX
-    )
+    return len(
+        shown_text(html)
+    ), images + SECTION_PX_PER_DRAWING * drawings + SECTION_PX
 
 
 def defer_sections(body: str) -> str:
     """``body`` with each section in a section laid out only near the screen."""
     opened = []  # (position of the tag's end, depth) of each open section
-    boxes = {}  # a second-level section's tag end: its height
+    boxes = {}  # a second-level section's tag end: its box
     for tag in SECTION_TAG.finditer(body):
         if tag.group(0) != "</section>":
             opened.append(tag.end())
         elif opened:
             start = opened.pop()
             if len(opened) == 1:
-                boxes[start] = section_height(body[start : tag.start()])
+                boxes[start] = section_box(body[start : tag.start()])
     parts, last = [], 0
-    for end, height in sorted(boxes.items()):
+    for end, (characters, height) in sorted(boxes.items()):
         opening = body[last:end]
         parts.append(
             opening[:-1]
-            + f' data-{DEFERRED_SECTION} style="contain-intrinsic-size:auto {height}px">'
+            + f' data-{DEFERRED_SECTION} style="--page-speed-characters:{characters};'
+            f'--page-speed-px:{height}px">'
         )
         last = end
     parts.append(body[last:])
