@@ -369,11 +369,19 @@ def _table(corner: str, columns: list[str], rows: list[tuple[str, list[str]]], c
     )
 
 
-def _legend(items: list[tuple[str, str]], *, dots: bool = False) -> str:
+def _legend(
+    items: list[tuple[str, str]], *, dots: bool = False, dotted: tuple[str, ...] = ()
+) -> str:
+    """A legend: a swatch per (label, colour); the labels in ``dotted`` as dotted lines."""
     shape = " mf-dot" if dots else ""
     spans = "".join(
-        f'<span><span class="mf-swatch{shape}" style="background:{colour}"></span>'
-        f"{html.escape(label)}</span>"
+        (
+            f'<span><span class="mf-swatch" style="height:0;'
+            f'border-top:0.25em dotted {colour}"></span>'
+            if label in dotted
+            else f'<span><span class="mf-swatch{shape}" style="background:{colour}"></span>'
+        )
+        + f"{html.escape(label)}</span>"
         for label, colour in items
     )
     return f'<div class="mf-legend">{spans}</div>'
@@ -2598,7 +2606,8 @@ def learning_rate_regimes(
                 ("gradient descent", colours["path"]),
                 ("tangent, slope Q'(w)", colours["tangent"]),
                 ("the minimum w*", colours["minimum"]),
-            ]
+            ],
+            dotted=("the minimum w*",),
         ),
         readouts=_readouts(
             [

@@ -936,6 +936,21 @@ def test_the_rate_figure_names_chapter_2s_regimes_and_prints_its_table(
     assert numbers["factor"] == pytest.approx(1 - product)
 
 
+def test_the_rate_figures_legend_draws_the_minimum_dotted_as_its_line(regimes_page) -> None:
+    """The swatch of w* is a dotted line, like the line it names; the others are solid."""
+    page, errors = regimes_page
+    swatches = page.evaluate(
+        """() => [...document.querySelectorAll('.mf-legend > span')].map(item => [
+            item.textContent, getComputedStyle(item.firstElementChild).borderTopStyle])"""
+    )
+    assert dict(swatches) == {
+        "gradient descent": "none",
+        "tangent, slope Q'(w)": "none",
+        "the minimum w*": "dotted",
+    }
+    assert page.get_attribute(".regimes-minimum", "stroke-dasharray") and errors == []
+
+
 # --- Every figure on a phone and in dark mode (issue 11) --------------------------------------
 
 EVERY_FIGURE = [*TWINS, "outlier-fits", "noisy-floor"]
