@@ -11,7 +11,10 @@
     const fit = root.querySelector("svg.towards-fit");
     const sx = F.scale([Math.min(...x), Math.max(...x)], [56, 400]);
     const sy = F.scale([Math.min(...y), Math.max(...y)], [240, 10]);
-    F.axes(fit.querySelector(".mf-axes-layer"), sx, sy, { xLabel: "x, standardized", yLabel: "y" });
+    // A tick at every whole standard deviation (the default picks every second one).
+    const xTicks = [];
+    for (let v = Math.ceil(sx.domain[0]); v <= sx.domain[1]; v++) xTicks.push(v);
+    F.axes(fit.querySelector(".mf-axes-layer"), sx, sy, { xLabel: "x, standardized", yLabel: "y", xTicks });
     const dots = fit.querySelector(".towards-points");
     x.forEach((xi, i) => {
       F.element(dots, "circle", { cx: sx(xi).toFixed(1), cy: sy(y[i]).toFixed(1), r: 2 });
