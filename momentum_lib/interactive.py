@@ -2545,7 +2545,8 @@ def learning_rate_regimes(
     gradient descent from ``w0`` (a script that mirrors
     :func:`~momentum_lib.optimizers.minimize` on ``Quadratic([λ], [w*])``, tested to
     1e-9), draws the path on the loss with the tangents at its first points, and the
-    loss above its minimum against the step (log scale); it names the regime from the
+    distance abs(w_t − w*) against the step (log scale, the tolerance 1e-6 of the
+    readout dotted); it names the regime from the
     factor, as :func:`momentum_lib.theory.iteration_eigenvalues` gives it (α = 0): too
     small (0 < ηλ < 1), just right (ηλ = 1, η = 1/λ), too large but converging
     (1 < ηλ < 2), on the edge (ηλ = 2, η = 2/λ), diverging (ηλ > 2). The marks 1/λ and
@@ -2587,7 +2588,7 @@ def learning_rate_regimes(
         "tangents": 3,
         "wRange": [-1.5, 2.7],
         "etaRange": [0.0, 1.6],
-        "lossRange": [1e-14, 1e6],
+        "distanceRange": [1e-9, 1e7],
         "colours": {
             "path": PALETTE["gradient descent"],
             "tangent": EXTRA_COLOURS[1],
@@ -2627,9 +2628,10 @@ def learning_rate_regimes(
             f"Gradient descent on the loss Q(w) of the one-weight model, a parabola lowest at "
             f"w* = {w_star:.4f} with curvature λ = {curvature:.4f}, from w = {w0:g}. For the "
             "learning rate η of the slider: the first steps on the curve with the tangents "
-            "at the first points, the loss above its minimum against the step on a log "
-            "scale, and the regime named: too small below η = 1/λ, just right at 1/λ, too "
-            "large but converging up to 2/λ, diverging beyond. The η scale marks 1/λ and 2/λ."
+            "at the first points, the distance to w* against the step on a log scale "
+            "with the tolerance 1e-6 dotted, and the regime named: too small below "
+            "η = 1/λ, just right at 1/λ, too large but converging up to 2/λ, diverging "
+            "beyond. The η scale marks 1/λ and 2/λ."
         ),
         body=body,
         controls=controls,
@@ -2662,7 +2664,7 @@ def _learning_rate_regimes_numbers(config: dict, values: dict) -> dict:
         result = f"{abs(path[-1] - w_star):.4f} away at step {config['steps']}"
     return {
         "path": path,
-        "excess": 0.5 * curvature * (path - w_star) ** 2,  # Q(w_t) − Q(w*)
+        "distance": np.abs(path - w_star),  # |w_t − w*|, what the result counts
         "product": eta * curvature,
         "factor": factor,
         "regime": _gradient_descent_regime(factor),
@@ -2685,9 +2687,10 @@ def _learning_rate_regimes_draw(config: dict, values: dict, numbers: dict) -> No
     left.set(xlabel="weight w", ylabel="loss Q(w)", xlim=config["wRange"],
              ylim=(0, config["lowest"] + 0.5 * curvature * 3.3**2),
              title=numbers["regime"])  # fmt: skip
-    right.semilogy(np.maximum(numbers["excess"], config["lossRange"][0]),
+    right.semilogy(np.maximum(numbers["distance"], config["distanceRange"][0]),
                    color=config["colours"]["path"])  # fmt: skip
-    right.set(xlabel="step t", ylabel="Q(w_t) − Q(w*)", ylim=config["lossRange"])
+    right.axhline(config["tolerance"], color=config["colours"]["minimum"], ls=":")
+    right.set(xlabel="step t", ylabel="|w_t − w*|", ylim=config["distanceRange"])
 
 
 _KINDS["learning-rate-regimes"] = _Kind(_learning_rate_regimes_numbers, _learning_rate_regimes_draw)

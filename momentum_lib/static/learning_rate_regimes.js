@@ -1,6 +1,6 @@
 // Chapter 2: gradient descent on the one-weight loss, a parabola lowest at w* with
 // curvature λ; each step multiplies the error w − w* by 1 − ηλ. A slider on η, the path
-// with its tangents, the loss against the step, and the regime named (marks at 1/λ, 2/λ).
+// with its tangents, the distance |w − w*| against the step (tolerance dotted), and the regime named (marks at 1/λ, 2/λ).
 //
 // `compute` mirrors momentum_lib.minimize on Quadratic([λ], [w*]).gradient (λ(w − w*)),
 // stopping where |w| passes the threshold; tests/lib/test_interactive.py checks it to 1e-9.
@@ -44,11 +44,12 @@
     const dots = [];
     for (let i = 0; i <= config.shownSteps; i++) dots.push(F.element(points, "circle", { r: i === 0 ? 5 : 3.5 }));
 
-    const lossSvg = root.querySelector(".regimes-loss");
+    const distanceSvg = root.querySelector(".regimes-distances");
     const tx = F.scale([0, config.steps], [60, 400]);
-    const ty = F.scale(config.lossRange, [240, 10], true);
-    F.axes(lossSvg.querySelector(".mf-axes-layer"), tx, ty, { xLabel: "step t", yLabel: "Q(w_t) − Q(w*)" });
-    const excess = lossSvg.querySelector(".regimes-excess");
+    const ty = F.scale(config.distanceRange, [240, 10], true);
+    F.axes(distanceSvg.querySelector(".mf-axes-layer"), tx, ty, { xLabel: "step t", yLabel: "|w_t − w*|" });
+    distanceSvg.querySelector(".regimes-tolerance").setAttribute("d", `M60,${ty(config.tolerance).toFixed(1)}H400`);
+    const distance = distanceSvg.querySelector(".regimes-distance");
     const ts = [];
     for (let t = 0; t <= config.steps; t++) ts.push(t);
 
@@ -82,8 +83,8 @@
         d += F.pathData(sx, sy, [w - 0.25, w + 0.25], [loss(w) - 0.25 * slope, loss(w) + 0.25 * slope]);
       });
       tangents.setAttribute("d", d);
-      excess.setAttribute("d", F.pathData(tx, ty, ts.slice(0, path.length),
-        path.map((w) => Math.max(0.5 * config.curvature * (w - config.wStar) ** 2, config.lossRange[0]))));
+      distance.setAttribute("d", F.pathData(tx, ty, ts.slice(0, path.length),
+        path.map((w) => Math.max(Math.abs(w - config.wStar), config.distanceRange[0]))));
       const x = se(values.learning_rate);
       chosen.setAttribute("d", `M${x.toFixed(1)},28l-6,-10h12z`);
       let reached = -1;

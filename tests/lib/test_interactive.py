@@ -951,6 +951,22 @@ def test_the_rate_figures_legend_draws_the_minimum_dotted_as_its_line(regimes_pa
     assert page.get_attribute(".regimes-minimum", "stroke-dasharray") and errors == []
 
 
+def test_the_rate_figure_plots_the_distance_its_readout_counts(regimes_page) -> None:
+    """At η = 0.2 the curve |w_t − w*| first reaches the dotted 1e-6 line at step 28."""
+    page, errors = regimes_page
+    readout = page.text_content('[data-show="result"]')
+    line = page.get_attribute(".regimes-tolerance", "d")  # M60,yH400
+    tolerance_y = float(line.split(",")[1].split("H")[0])
+    curve = page.get_attribute(".regimes-distance", "d")
+    heights = [float(point.split(",")[1]) for point in curve[1:].split("L")]
+    figure = learning_rate_regimes(*chapter_2_data())
+    numbers = figure.numbers(learning_rate=0.2)
+    reached = next(t for t, y in enumerate(heights) if y >= tolerance_y - 0.05)
+    assert readout == "within 1e-6 at step 28" == numbers["result"] and reached == 28
+    close(numbers["distance"], np.abs(numbers["path"] - figure.config["wStar"]))
+    assert errors == []
+
+
 # --- Every figure on a phone and in dark mode (issue 11) --------------------------------------
 
 EVERY_FIGURE = [*TWINS, "outlier-fits", "noisy-floor"]
