@@ -16,6 +16,12 @@
   scrolls sideways, a region that the keyboard cannot reach (WCAG 2.1.1, axe-core's
   scrollable-region-focusable; chapter 11's widest formulas at 1280 px).
   ``book/_static/scrollable.js`` gives each that overflows ``tabindex="0"`` in the page.
+- **Figures in folded cells** (``hide-cell``, ``hide-output``): Sphinx numbers every
+  figure with a caption, so a figure in a fold took a number between two figures of the
+  main line, and a reader who opens no fold saw "Fig. 18" followed by "Fig. 20" and went
+  looking for the missing one (a first-year review of chapter 3). A folded figure without
+  a name of its own (``mystnb.figure.name``) is left out of the numbering: it keeps its
+  caption, without a number. Give it a name to number it (and to ``{numref}`` it).
 
 The theme's search and colour-mode buttons and Sphinx's module index are fixed by templates
 (book/_templates/).
@@ -31,6 +37,7 @@ from myst_nb.sphinx_ import (
     depart_HideCellInput,
     visit_HideCellInput,
 )
+from sphinx.writers.html5 import HTML5Translator
 
 
 def rewriting(visit, old: str, new: str):
@@ -65,6 +72,36 @@ def name_sidebar_chevrons(
     context["generate_toctree_html"] = generate_named
 
 
+FOLDED_CELL_TAGS = ("tag_hide-cell", "tag_hide-output")
+
+
+class folded_figure(nodes.figure):  # noqa: N801 (docutils names node classes in lower case)
+    """A figure in a folded cell: written as a figure, left out of Sphinx's numbering.
+
+    Sphinx numbers the node classes its standard domain lists as enumerable, and
+    ``nodes.figure`` is one; a subclass is not.
+    """
+
+
+def unnumber_folded_figures(app, doctree: nodes.document) -> None:
+    """Make each unnamed figure of a folded cell a ``folded_figure``."""
+    for figure in list(doctree.findall(nodes.figure)):
+        if figure["names"]:
+            continue
+        parent = figure.parent
+        while parent is not None and not any(
+            tag in parent.get("classes", ()) for tag in FOLDED_CELL_TAGS
+        ):
+            parent = parent.parent
+        if parent is not None:
+            folded = folded_figure(
+                figure.rawsource, *figure.children, **figure.attributes
+            )
+            figure.replace_self(folded)
+            for figure_id in folded["ids"]:
+                doctree.ids[figure_id] = folded
+
+
 def setup(app):
     folded_cell = rewriting(
         visit_HideCellInput, ' aria-label="Toggle hidden content"', ""
@@ -86,6 +123,11 @@ def setup(app):
     )
     # After the theme's own handler (priority 500), which puts the function in the context.
     app.connect("html-page-context", name_sidebar_chevrons, priority=600)
+    app.add_node(
+        folded_figure,
+        html=(HTML5Translator.visit_figure, HTML5Translator.depart_figure),
+    )
+    app.connect("doctree-read", unnumber_folded_figures)
     # Wide formulas and code that scroll sideways, focusable (book/_static/).
     app.add_js_file("scrollable.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -108,6 +108,8 @@ INSPECT_JS = """
     figures: [...document.querySelectorAll("figure")].map((fig) => ({
       id: fig.id,
       caption: (fig.querySelector("figcaption") || {textContent: ""}).textContent.trim(),
+      number: (fig.querySelector(".caption-number") || {textContent: ""}).textContent.trim(),
+      folded: fig.closest("details") !== null,
     })),
     output_images_outside_figures: [...document.querySelectorAll(".cell_output img")]
       .filter((img) => !img.closest("figure")).map((img) => img.getAttribute("src")),

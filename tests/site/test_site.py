@@ -7,6 +7,7 @@ Chromium. Each check is its own test, parametrized by page, so a failure names b
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 import re
 import urllib.parse
@@ -102,6 +103,22 @@ def test_every_figure_has_a_caption(visit, page: str) -> None:
         for src in dom["output_images_outside_figures"]
     ]
     assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_figures_a_reader_sees_are_numbered_without_gaps(visit, page: str) -> None:
+    """With every fold closed, a page's figure numbers run on: no "Fig. 18" then "Fig. 20".
+
+    A first-year reader went looking for a missing figure that sat in a fold; a folded
+    figure without a name is left out of the numbering (book/_ext/accessible_markup.py).
+    """
+    numbers = [
+        int(re.fullmatch(r"Fig\. (\d+)", f["number"]).group(1))
+        for f in visit(page).dom["figures"]
+        if f["number"] and not f["folded"]
+    ]
+    gaps = [(a, b) for a, b in itertools.pairwise(numbers) if b != a + 1]
+    assert not gaps, f"{page}: figure numbers jump {gaps} (a numbered figure in a fold?)"
 
 
 @pytest.mark.parametrize("page", CONTENT_PAGES)
