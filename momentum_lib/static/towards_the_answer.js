@@ -45,7 +45,8 @@
       now.setAttribute("cy", ty(config.q[t]).toFixed(1));
       F.show(ui.readouts, "w", F.format(w));
       F.show(ui.readouts, "loss", F.format(config.q[t], 2));
-      F.show(ui.readouts, "distance", F.format(Math.abs(w - config.w_star)));
+      // five decimals, as in the chapter's table (0.00081, not 8.06e-4)
+      F.show(ui.readouts, "distance", Math.abs(w - config.w_star).toFixed(5));
     };
   }
 
