@@ -94,7 +94,12 @@ def main_line(path: pathlib.Path) -> tuple[str, str]:
             opens = "{solution-start}" in source
             closes = "{solution-end}" in source
             if inside_solution or opens:
-                folded.append(source)
+                # An exercise's statement may share its cell with the start of its solution.
+                start = 0 if inside_solution else source.index("{solution-start}")
+                start = source.rfind("\n", 0, start) + 1
+                if start:
+                    seen.append(_as_shown(source[:start]))
+                folded.append(source[start:])
                 inside_solution = (inside_solution or opens) and not closes
                 continue
             for match in FOLDED_BLOCK.finditer(source):
