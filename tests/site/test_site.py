@@ -148,6 +148,7 @@ def test_playground_and_animation_work_on_the_built_site(browser, site_url: str)
     try:
         page.goto(site_url + "book/09_playground.html")
         # A figure is drawn when it comes near the screen (book/_ext/page_speed.py).
+        page.locator(".momentum-playground").scroll_into_view_if_needed()
         page.wait_for_selector(".momentum-playground[data-ready]")
         before = page.get_attribute(".playground-path", "points")
         page.evaluate(
