@@ -59,8 +59,8 @@ script, deferred scripts, and images with their size.
   each. Once the site is built, each page's stylesheets are joined, in their order, into
   one ``_static/page_speed_bundle.<hash>.css`` (imports inlined, URLs made relative to it),
   without the selectors that name a class that no built page and no script of the site
-  holds as a word (Sphinx's basic sidebar, most of Bootstrap): about 190 kB, 33 kB
-  gzipped. A class that a script builds from parts is kept by its prefix
+  holds as a word (Sphinx's basic sidebar, most of Bootstrap), and without comments but
+  the licence notices: 193 kB, 34 kB gzipped. A class that a script builds from parts is kept by its prefix
   (``BUILT_CLASSES``).
 - **Interactive figures.** Each figure's script, inline in the page, drew it while the page
   was parsed: a figure with thousands of points, its text measured to fit the screen, held
@@ -572,13 +572,18 @@ def used_css(css: str, words: set[str]) -> str:
     """``css`` without the selectors that name a class no page or script has.
 
     A rule keeps the selectors of its list that may match; a rule left with none is
-    dropped, and so is a ``@media`` (``@supports``…) left empty. Comments go too.
+    dropped, and so is a ``@media`` (``@supports``…) left empty. Comments go too, but for
+    the licence notices (``/*! … */``), each kept once.
     """
 
     def pruned(rules: list) -> list[str]:
         kept = []
         for rule in rules:
-            if rule.type == "qualified-rule":
+            if rule.type == "comment":
+                notice = f"/*{rule.value}*/"
+                if rule.value.startswith("!") and notice not in kept:
+                    kept.append(notice)
+            elif rule.type == "qualified-rule":
                 selectors = [[]]
                 for token in rule.prelude:
                     if token.type == "literal" and token.value == ",":
@@ -608,13 +613,11 @@ def used_css(css: str, words: set[str]) -> str:
                     kept.append(
                         f"@{rule.at_keyword}{prelude}{{{''.join(inner)}}}"
                     )
-            elif rule.type not in ("comment", "whitespace"):
+            elif rule.type != "whitespace":
                 kept.append(rule.serialize())
         return kept
 
-    rules = tinycss2.parse_stylesheet(
-        css, skip_comments=True, skip_whitespace=True
-    )
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True)
     return "\n".join(pruned(rules)) + "\n"
 
 

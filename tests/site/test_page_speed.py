@@ -290,6 +290,7 @@ def test_the_stylesheet_leaves_out_the_rules_no_page_uses(site_dir: pathlib.Path
     css = _stylesheet(site_dir, CHAPTER).read_text(encoding="utf-8")
     assert ".sphinxsidebar" not in css and ".offcanvas-start" not in css
     assert ".bd-sidebar-primary" in css and ".mjx-c" in css and ".interactive-figure" in css
+    assert "Bootstrap Authors" in css  # its licence notice
     theme = (site_dir / "_static" / "styles" / "pydata-sphinx-theme.css").stat().st_size
     assert len(css) < theme
 
@@ -297,11 +298,12 @@ def test_the_stylesheet_leaves_out_the_rules_no_page_uses(site_dir: pathlib.Path
 def test_unused_selectors_are_pruned() -> None:
     """A rule keeps its selectors whose classes the site has; empty rules and groups go."""
     css = (
-        "/* a */ .used{a:1} .unused,.used .also{b:2} .x:not(.absent){c:3}"
+        "/*! licence */ /* a */ .used{a:1} .unused,.used .also{b:2} .x:not(.absent){c:3}"
         " @media print{.unused{d:4}} @media (min-width:1px){.used{e:5}}"
-        " .bs-tooltip-auto{f:6} @font-face{font-family:x} div{g:7}"
+        " .bs-tooltip-auto{f:6} @font-face{font-family:x} div{g:7} /*! licence */"
     )
     assert used_css(css, {"used", "also"}).split("\n") == [
+        "/*! licence */",  # once
         ".used{a:1}",
         ".used .also{b:2}",
         "@media (min-width:1px){.used{e:5}}",
