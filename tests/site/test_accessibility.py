@@ -38,7 +38,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # is laid out (scrollable.js makes its wide formulas and code reachable by the keyboard)
 # would not have happened. So each section is brought on screen once, as a reader
 # scrolling through the page brings it, before axe-core runs; the browser then keeps each
-# section's real height.
+# section's real height. An interactive figure, too, is drawn only when it comes near the
+# screen (page_speed.py): each is brought on screen and drawn before axe-core checks it.
 SHOW_EVERY_SECTION_JS = """
 async () => {
   const frames = () => new Promise((resolve) =>
@@ -46,6 +47,10 @@ async () => {
   for (const section of document.querySelectorAll("[data-page-speed-deferred]")) {
     section.scrollIntoView();
     await frames();
+  }
+  for (const figure of document.querySelectorAll(".interactive-figure")) {
+    figure.scrollIntoView();
+    while (!figure.dataset.ready) await frames();
   }
   window.scrollTo(0, 0);
   await frames();

@@ -223,7 +223,13 @@ def open_chapter(browser, site_url: str, page_path: str, **context_options):
 
 
 def figures_of(page) -> list:
-    return page.query_selector_all(".interactive-figure")
+    """The page's interactive figures, drawn: each is drawn when it comes near the screen
+    (book/_ext/page_speed.py), so each is brought on screen, as a reader scrolling does."""
+    roots = page.query_selector_all(".interactive-figure")
+    for root in roots:
+        root.scroll_into_view_if_needed()
+        page.wait_for_function("(root) => root.dataset.ready", arg=root)
+    return roots
 
 
 def figure_count(site_dir, page_path: str) -> int:

@@ -22,15 +22,19 @@ from tests.paths import ROOT, expected_pages
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the local extension, to test its parts
 from page_speed import (
+    BUNDLE,
+    CSS_URL,
     THEME_SCRIPTS,
     THEME_TAB_STOPS_LAID_OUT,
     defer_sections,
     section_box,
     shown_text,
+    used_css,
 )
 
 PAGES = [page for page in expected_pages() if page != "index.html"]  # index.html: a redirect
 CHAPTER = "book/03_momentum.html"
+FIGURE_CHAPTER = "book/08_stochastic_gradients.html"  # its figure is far below the title
 PHONE = {"width": 412, "height": 823}
 
 
@@ -250,3 +254,92 @@ def test_the_themes_tab_stops_skip_sections_not_laid_out(site_dir: pathlib.Path)
     """The theme measures only what is laid out (the axe test checks the tab stops)."""
     script = (site_dir / "_static" / THEME_SCRIPTS[0]).read_text(encoding="utf-8")
     assert script.count(THEME_TAB_STOPS_LAID_OUT) == 1
+
+
+STYLESHEET_LINKS = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>')
+
+
+def _stylesheet(site_dir: pathlib.Path, page: str) -> pathlib.Path:
+    head = (site_dir / page).read_text(encoding="utf-8").split("</head>")[0]
+    links = STYLESHEET_LINKS.findall(head)
+    assert len(links) == 1, f"{page} loads {len(links)} stylesheets: {links}"
+    href = re.search(r'href="([^"?#]+)', links[0])[1]
+    return (site_dir / page).parent / href
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_loads_one_stylesheet(site_dir: pathlib.Path, page: str) -> None:
+    """The page's stylesheets come as one file: a phone on a slow network waits for every
+    stylesheet of the head before it paints anything, one round trip for each."""
+    sheet = _stylesheet(site_dir, page)
+    assert sheet.name.startswith(BUNDLE) and sheet.is_file(), sheet
+
+
+def test_the_stylesheet_draws_with_files_that_exist(site_dir: pathlib.Path) -> None:
+    """The bundle's fonts and images, once relative to their own stylesheets, are found."""
+    sheet = _stylesheet(site_dir, CHAPTER)
+    urls = [url for _, url in CSS_URL.findall(sheet.read_text(encoding="utf-8"))]
+    local = [url for url in urls if not url.startswith("data:")]
+    assert any("mathjax" in url for url in local) and any("icons/" in url for url in local)
+    missing = [url for url in local if not (sheet.parent / url).is_file()]
+    assert not missing, f"{sheet.name} names files that are not there: {missing}"
+
+
+def test_the_stylesheet_leaves_out_the_rules_no_page_uses(site_dir: pathlib.Path) -> None:
+    """Sphinx's basic sidebar and most of Bootstrap name classes no page or script has."""
+    css = _stylesheet(site_dir, CHAPTER).read_text(encoding="utf-8")
+    assert ".sphinxsidebar" not in css and ".offcanvas-start" not in css
+    assert ".bd-sidebar-primary" in css and ".mjx-c" in css and ".interactive-figure" in css
+    assert "Bootstrap Authors" in css  # its licence notice
+    theme = (site_dir / "_static" / "styles" / "pydata-sphinx-theme.css").stat().st_size
+    assert len(css) < theme
+
+
+def test_unused_selectors_are_pruned() -> None:
+    """A rule keeps its selectors whose classes the site has; empty rules and groups go."""
+    css = (
+        "/*! licence */ /* a */ .used{a:1} .unused,.used .also{b:2} .x:not(.absent){c:3}"
+        " @media print{.unused{d:4}} @media (min-width:1px){.used{e:5}}"
+        " .bs-tooltip-auto{f:6} @font-face{font-family:x} div{g:7} /*! licence */"
+    )
+    assert used_css(css, {"used", "also"}).split("\n") == [
+        "/*! licence */",  # once
+        ".used{a:1}",
+        ".used .also{b:2}",
+        "@media (min-width:1px){.used{e:5}}",
+        ".bs-tooltip-auto{f:6}",  # built by Bootstrap's script from parts
+        "@font-face{font-family:x}",
+        "div{g:7}",
+        "",
+    ]
+    assert used_css(".x:not(.absent){c:3}", {"x"}) == ".x:not(.absent){c:3}\n"
+
+
+def test_a_figure_is_drawn_when_it_comes_near_the_screen(browser, site_url: str) -> None:
+    """Not while the page loads: its drawing held a slow phone 0.2 to 0.9 s."""
+    page, errors = _open(browser, site_url + FIGURE_CHAPTER, viewport=PHONE)
+    try:
+        root = page.locator(".interactive-figure").first
+        assert root.get_attribute("data-ready") is None, "drawn far from the screen"
+        assert root.get_attribute("data-figure") is None
+        root.scroll_into_view_if_needed()
+        page.wait_for_selector(".interactive-figure[data-ready]")
+        assert root.get_attribute("data-figure") == "noisy-floor"
+        assert root.evaluate("(root) => root.querySelector('svg path[d]') !== null")
+    finally:
+        page.close()
+    assert errors == []
+
+
+def test_a_printed_page_draws_every_figure(browser, site_url: str) -> None:
+    page, errors = _open(browser, site_url + FIGURE_CHAPTER, viewport=PHONE)
+    try:
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('.interactive-figure')]"
+            ".map((root) => root.dataset.ready)"
+        )
+    finally:
+        page.close()
+    assert drawn and all(drawn)
+    assert errors == []

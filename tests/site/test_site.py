@@ -164,6 +164,9 @@ def test_playground_and_animation_work_on_the_built_site(browser, site_url: str)
     block_other_hosts(page, errors, prefix="request left localhost: ")
     try:
         page.goto(site_url + "book/09_playground.html")
+        # A figure is drawn when it comes near the screen (book/_ext/page_speed.py).
+        page.locator(".momentum-playground").scroll_into_view_if_needed()
+        page.wait_for_selector(".momentum-playground[data-ready]")
         before = page.get_attribute(".playground-path", "points")
         page.evaluate(
             """() => {
@@ -176,6 +179,8 @@ def test_playground_and_animation_work_on_the_built_site(browser, site_url: str)
         assert page.text_content('[data-show="momentum"]') == "0.90"
 
         page.goto(site_url + "book/03_momentum.html")
+        page.locator(".rolling-ball-animation").scroll_into_view_if_needed()
+        page.wait_for_selector(".rolling-ball-animation[data-ready]")
         page.click(".rolling-ball-animation [data-action=forward]")
         assert page.get_attribute(".rolling-ball-animation", "data-frame") == "1"
     finally:
