@@ -93,19 +93,21 @@ def main_line(path: pathlib.Path) -> tuple[str, str]:
         if cell["cell_type"] == "markdown":
             opens = "{solution-start}" in source
             closes = "{solution-end}" in source
+            start = len(source)
             if inside_solution or opens:
-                # An exercise's statement may share its cell with the start of its solution.
+                # An exercise's statement (folds of its own included) may share its cell
+                # with the start of its solution.
                 start = 0 if inside_solution else source.index("{solution-start}")
                 start = source.rfind("\n", 0, start) + 1
-                if start:
-                    seen.append(_as_shown(source[:start]))
                 folded.append(source[start:])
                 inside_solution = (inside_solution or opens) and not closes
-                continue
-            for match in FOLDED_BLOCK.finditer(source):
+            shown = source[:start]
+            for match in FOLDED_BLOCK.finditer(shown):
                 if _folded(match):
                     folded.append(match[0])
-            seen.append(_as_shown(FOLDED_BLOCK.sub(lambda m: "" if _folded(m) else m[0], source)))
+            if shown:
+                unfolded = FOLDED_BLOCK.sub(lambda m: "" if _folded(m) else m[0], shown)
+                seen.append(_as_shown(unfolded))
             continue
         if cell["cell_type"] != "code":
             continue
@@ -166,7 +168,12 @@ def test_the_measure_folds_what_the_site_folds() -> None:
                 "source": "hidden()",
                 "outputs": [{"output_type": "stream", "name": "stdout", "text": "shown"}],
             },
-            {"cell_type": "markdown", "metadata": {}, "source": ":::{solution-start} ex\n:::\n"},
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": ":::{exercise}\nstatement\n:::\n:::{dropdown} Hint\nhint\n:::\n"
+                ":::{solution-start} ex\n:::\n",
+            },
             {"cell_type": "code", "metadata": {}, "source": "answer()", "outputs": []},
             {"cell_type": "markdown", "metadata": {}, "source": ":::{solution-end}\n:::\n"},
         ]
@@ -181,6 +188,8 @@ def test_the_measure_folds_what_the_site_folds() -> None:
     assert "seen (Polyak, 1964)" in seen and "shown" in seen and "{cite" not in seen
     assert "folded" not in seen and "hidden()" not in seen and "answer()" not in seen
     assert "folded" in folded and "hidden()" in folded and "answer()" in folded
+    # An exercise's statement shares its cell with the start of its solution.
+    assert "statement" in seen and "hint" not in seen and "hint" in folded
 
 
 if __name__ == "__main__":
