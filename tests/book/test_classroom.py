@@ -71,10 +71,16 @@ def sequences(text: str, length: int = 6) -> set[tuple[str, ...]]:
 
 
 def notebook_text(notebook: nbformat.NotebookNode) -> str:
-    """Every cell's source and every output's text (HTML outputs as their text)."""
+    """Every cell's source, its fold's labels and every output's text (HTML as its text).
+
+    A folded cell's labels (``mystnb.code_prompt_show``, "Show the check: the mean and
+    standard deviation of x") are text the site shows.
+    """
     parts = []
     for cell in notebook.cells:
         parts.append(cell.source)
+        prompts = cell.metadata.get("mystnb", {})
+        parts += [prompts.get("code_prompt_show", ""), prompts.get("code_prompt_hide", "")]
         for output in cell.get("outputs", []):
             parts.append(text_of(output))
             parts.append(html_text(output.get("data", {}).get("text/html", "")))
