@@ -60,8 +60,8 @@ script, deferred scripts, and images with their size.
   one ``_static/page_speed_bundle.<hash>.css`` (imports inlined, URLs made relative to it),
   without the selectors that name a class that no built page and no script of the site
   holds as a word (Sphinx's basic sidebar, most of Bootstrap), and without comments but
-  the licence notices: 193 kB, 34 kB gzipped. A class that a script builds from parts is kept by its prefix
-  (``BUILT_CLASSES``).
+  the licence notices: 193 kB, 34 kB gzipped. A class that a script builds from parts is
+  kept by its prefix (``BUILT_CLASSES``).
 - **Interactive figures.** Each figure's script, inline in the page, drew it while the page
   was parsed: a figure with thousands of points, its text measured to fit the screen, held
   a slow phone 0.2 to 0.9 s. Its ``data-figure`` is renamed here, so that figures.js does
@@ -510,9 +510,8 @@ def lazy_figures(
     body, count = FIGURE_ROOT.subn(rf"\1data-{LAZY_FIGURE}=", context["body"])
     if count:
         context["body"] = body
-        app.add_js_file(
-            FIGURES_SCRIPT
-        )  # this page only (added in html-page-context)
+        # Added in html-page-context: for this page only.
+        app.add_js_file(FIGURES_SCRIPT)
 
 
 BUNDLE = "page_speed_bundle"
@@ -627,9 +626,8 @@ def inlined_css(path: pathlib.Path, static: pathlib.Path) -> str:
     def moved(match: re.Match) -> str:
         quote, url = match.groups()
         if re.match(r"[a-z][a-z0-9+.-]*:|/|#", url, re.I):
-            return match[
-                0
-            ]  # data:, absolute, a fragment: the same from anywhere
+            # data:, absolute, a fragment: the same from anywhere.
+            return match[0]
         target = (path.parent / url).resolve()
         return f"url({quote}{target.relative_to(static).as_posix()}{quote})"
 
