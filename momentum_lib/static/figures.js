@@ -252,7 +252,9 @@
     root.querySelectorAll("[data-show]").forEach((node) => { readouts[node.dataset.show] = node; });
     const link = root.querySelector("a[data-settings-link]");
     // Buttons that step a slider (<button data-action="back|forward" data-steps="name">)
-    // are disabled at its ends: "back" at its first position, "forward" at its last.
+    // are disabled at its ends: "back" at its first position, "forward" at its last. A
+    // button disabled while it has the focus would drop it to the page's start, so the focus
+    // moves to the slider it steps (a keyboard user pressing "back" until the start).
     const steppers = Array.from(root.querySelectorAll("button[data-steps]"));
 
     function values() {
@@ -272,8 +274,10 @@
       steppers.forEach((button) => {
         const input = byName[button.dataset.steps];
         const position = Number(input.value);
+        const focused = document.activeElement === button;
         button.disabled = button.dataset.action === "back"
           ? position <= Number(input.min) : position >= Number(input.max);
+        if (button.disabled && focused) input.focus();
       });
       if (link) {
         const query = inputs.map((input) => `${input.dataset.control}=${encodeURIComponent(

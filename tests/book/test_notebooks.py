@@ -178,6 +178,34 @@ def test_figures_are_png_only(path: pathlib.Path) -> None:
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
+STORED_FIGURE = re.compile(r'class="interactive-figure[^"]*" data-figure="(?P<kind>[a-z-]+)"')
+
+
+def library_static(name: str) -> str:
+    return (ROOT / "momentum_lib" / "static" / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", by_name(NOTEBOOKS))
+def test_stored_interactive_figures_carry_the_librarys_current_scripts(
+    path: pathlib.Path,
+) -> None:
+    """The site and JupyterLab show a figure's stored output, scripts inlined at execution.
+
+    A change to ``momentum_lib/static`` reaches the reader only once the chapter is executed
+    again (``.ci/execute_notebooks.py``); nbval does not compare HTML outputs.
+    """
+    problems = []
+    for index, cell in code_cells(path):
+        for output in cell.outputs:
+            html = str(output.get("data", {}).get("text/html", ""))
+            for match in STORED_FIGURE.finditer(html):
+                kind = match["kind"]
+                for name in ("figures.css", "figures.js", kind.replace("-", "_") + ".js"):
+                    if library_static(name) not in html:
+                        problems.append(f"cell {index}: {kind}: {name} is not the library's")
+    assert not problems, f"{path.name}: execute it again\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize("path", by_name(NOTEBOOKS))
 def test_no_memory_addresses_in_outputs(path: pathlib.Path) -> None:
     """A repr like <matplotlib.lines.Line2D at 0x7f…> changes at every run: end the line with ;"""

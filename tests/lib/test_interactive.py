@@ -1047,3 +1047,19 @@ def test_the_step_buttons_are_disabled_at_the_ends(open_in, request, kind) -> No
     assert root.query_selector("[data-action=back]").is_disabled()
     root.query_selector("[data-action=forward]").click()
     assert not root.query_selector("[data-action=back]").is_disabled()
+
+
+@pytest.mark.parametrize("kind", STEPPING)
+def test_a_step_button_disabled_under_the_keyboard_hands_the_focus_to_its_slider(
+    open_in, request, kind
+) -> None:
+    """Enter on "back" at the second position disables it: the focus goes to the slider."""
+    root, errors = open_in(made(kind, request), "light")
+    root.query_selector("[data-action=reset]").click()
+    root.query_selector("[data-action=forward]").click()
+    back = root.query_selector("[data-action=back]")
+    back.focus()
+    back.press("Enter")
+    assert back.is_disabled()
+    slider = root.query_selector(f"input[data-control='{back.get_attribute('data-steps')}']")
+    assert slider.evaluate("node => document.activeElement === node") and errors == []
