@@ -137,6 +137,16 @@ def test_the_playground_settings_travel_in_the_address(open_html) -> None:
     assert errors == []
 
 
+def test_the_settings_link_is_a_link_before_the_script_runs() -> None:
+    """A crawler, or a reader before the figure is drawn, meets a link with a target.
+
+    The site draws a figure only when it nears the screen (book/_ext/page_speed.py):
+    without an ``href`` in the markup, Lighthouse's "crawlable anchors" audit failed.
+    """
+    markup = playground().html
+    assert '<a href="#momentum-playground" data-settings-link="momentum-playground">' in markup
+
+
 def test_arrow_keys_stay_with_the_slider(open_html) -> None:
     """JupyterLab's shortcuts listen on the document: a slider's keys must not get there."""
     page, errors = open_html(playground().html)
