@@ -191,7 +191,7 @@ def write_site(folder: pathlib.Path, work: pathlib.Path) -> None:
 SETTLE_JS = """
 async () => {
   const problems = [];
-  // The formulas come as MathML from the build (book/_ext/page_speed.py); a site built
+  // The formulas are typeset at build time (book/_ext/page_speed.py); a site built
   // without Node.js typesets them in the browser, lazily: then all of them, now.
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
@@ -207,8 +207,8 @@ async () => {
     if (!img.complete || img.naturalWidth === 0) problems.push(`image not loaded: ${img.src}`);
   }
   const raw = [...document.querySelectorAll(".math")]
-    .filter((math) => !math.querySelector("mjx-container, math"));
-  if (raw.length) problems.push(`${raw.length} formulas not typeset`);
+    .filter((math) => !math.querySelector("mjx-container"));
+  if (raw.length) problems.push(`${raw.length} formulas not typeset by MathJax`);
   return problems;
 }
 """

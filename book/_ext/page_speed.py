@@ -1,25 +1,15 @@
-"""Lighter pages: formulas in MathML from the build, the theme's icons without its 1.45 MB
+"""Lighter pages: formulas typeset at build time, the theme's icons without its 1.45 MB
 script, deferred scripts, and images with their size.
 
 - **Formulas.** MathJax in the browser costs every page with a formula 1.16 MB of
   script, then typesets each formula while the reader waits, moving the text around it.
-  Its output typeset at build time (CommonHTML) still made a long chapter's formulas
-  over half of its 10,000 to 15,000 elements: one per character and per node, and the
-  hidden MathML that screen readers read besides. Here MathJax turns each formula's TeX
-  into MathML once, when the site is built (``page_speed_math.js``, run by Node.js with
-  the MathJax copy that sphinx-mathjax-offline ships), and the page holds that MathML,
-  which the browser lays out itself (MathML Core: Chromium 109+, Firefox, Safari) and
-  screen readers read as it is. What MathJax writes that MathML Core does not draw is
-  rewritten (``html_mathml``): a ``mathvariant`` (``\\mathbf``, ``\\mathbb``) becomes the
-  Unicode mathematical letters that say the same, a table's column alignment and spacing
-  (TeX's ``aligned``) cell styles, three spacing accents the combining marks the font has.
-  The formulas are drawn with Noto Sans Math (``page_speed_fonts/``, SIL Open Font
-  License), a font with the OpenType MATH table that the browser's layout reads for
-  stretchy brackets, radicals and fraction rules, subset per build to the characters the
-  formulas use (about 20 kB), stylesheet ``page_speed_math.css``. A TeX error, an
-  undefined macro, a style with no Unicode letters or a character the font lacks is a
-  build warning (an error under ``-W``). Without ``node`` on the PATH the pages keep
-  MathJax in the browser, typesetting lazily (``mathjax3_config`` in ``_config.yml``).
+  Here MathJax typesets them once, when the site is built (``page_speed_math.js``, run by
+  Node.js with the MathJax copy that sphinx-mathjax-offline ships): each page is served
+  with its formulas already in MathJax's CommonHTML, the hidden MathML that screen readers
+  read included, and one stylesheet (``page_speed_math.css``) for all of them; no MathJax
+  script is loaded. A TeX error or an undefined macro is a build warning (an error under
+  ``-W``). Without ``node`` on the PATH the pages keep MathJax in the browser, typesetting
+  lazily (``mathjax3_config`` in ``_config.yml``).
 - **Icons.** pydata-sphinx-theme loads Font Awesome's ``all.min.js``
   (``_static/scripts/fontawesome.js``, 1.45 MB) on every page: it swaps each
   ``<i class="fa-…">`` for an SVG and watches every change of the page for new ones.
@@ -94,7 +84,6 @@ import posixpath
 import re
 import shutil
 import subprocess
-import unicodedata
 from html import unescape
 
 import tinycss2
@@ -111,17 +100,8 @@ STATIC = pathlib.Path(__file__).parent / "page_speed_static"
 STYLESHEET = "page_speed.css"
 MATH_SCRIPT = pathlib.Path(__file__).parent / "page_speed_math.js"
 MATH_STYLESHEET = "page_speed_math.css"
-# Noto Sans Math (SIL Open Font License 1.1, OFL.txt beside it), from @fontsource/noto-sans-math
-# 5.3.0: a font with an OpenType MATH table, which the browser's MathML layout reads for
-# its stretchy brackets, radicals and fraction rules. Subset per build to what the
-# formulas use, into _static/fonts.
-MATH_FONT = (
-    pathlib.Path(__file__).parent
-    / "page_speed_fonts"
-    / "NotoSansMath-Regular.woff"
-)
-MATH_FONT_FAMILY = "Noto Sans Math"
-MATH_FONT_TARGET = "fonts/noto-sans-math.woff"
+# MathJax's fonts, relative to _static (where the stylesheet is).
+MATH_FONTS = "mathjax/output/chtml/fonts/woff-v2"
 # The two forms Sphinx writes math in: inline \(…\) in a span, display \[…\] in a div.
 MATH = re.compile(
     r'(<span class="math notranslate nohighlight"[^>]*>)\\\((.*?)\\\)(</span>)'
@@ -449,178 +429,12 @@ def formula(match: re.Match) -> tuple[str, bool]:
     ).strip(), display
 
 
-# MathJax's MathML, as page_speed_math.js returns it: pretty-printed, with MathJax's own
-# attributes (data-mjx-…) and the namespace an HTML page does not need.
-MATHML_INDENT = re.compile(r">\n\s*<")
-MATHML_NOISE = re.compile(r'\s(?:xmlns|data-mjx-[a-z-]+)="[^"]*"')
-# A token with a mathvariant other than "normal" (\mathbf, \mathbb, \boldsymbol): MathML
-# Core, what browsers implement, draws only "normal"; the letters become the Unicode
-# mathematical alphanumerics that say the same (𝐰, ℝ, 𝛂).
-MATHVARIANT = re.compile(
-    r'<(mi|mn|mo|mtext)([^>]*?)\smathvariant="((?!normal")[a-z-]+)"([^>]*)>([^<]*)</\1>'
-)
-MATHML_TABLE = re.compile(r"<mtable\b([^>]*)>(.*?)</mtable>", re.S)
-MATHML_ROW = re.compile(r"<mtr\b[^>]*>.*?</mtr>", re.S)
-MATHML_CELL = re.compile(r"<mtd\b")
-TOKEN_TEXT = re.compile(r"<(mi|mn|mo|mtext|ms)\b[^>]*>([^<]*)</\1>")
-
-
-def mathematical_letter(character: str, variant: str) -> str:
-    """``character`` in the Unicode mathematical alphanumeric of ``variant`` (bold w: 𝐰).
-
-    The names say it: LATIN SMALL LETTER W in bold is MATHEMATICAL BOLD SMALL W; a few
-    letters were in Unicode before that block (DOUBLE-STRUCK CAPITAL R, ℝ). Raises
-    KeyError for a character with no such letter.
-    """
-    name = unicodedata.name(character)
-    for prefix in ("LATIN ", "GREEK "):
-        name = name.removeprefix(prefix)
-    name = name.replace(" LETTER", "")
-    style = (
-        variant.upper()
-        .replace("-", " ")
-        .replace("DOUBLE STRUCK", "DOUBLE-STRUCK")
-    )
-    try:
-        return unicodedata.lookup(f"MATHEMATICAL {style} {name}")
-    except KeyError:
-        return unicodedata.lookup(f"{style} {name}")
-
-
-def variant_letters(match: re.Match) -> str:
-    tag, before, variant, after, text = match.groups()
-    letters = unescape(text)
-    try:
-        shown = "".join(
-            mathematical_letter(c, variant) if c.isalnum() else c
-            for c in letters
-        )
-    except KeyError:
-        return match.group(
-            0
-        )  # kept: the build reports it (``unsupported_variants``)
-    return f"<{tag}{before}{after}>{shown}</{tag}>"
-
-
-def table_cells(match: re.Match) -> str:
-    """A table's column alignment and spacing, which MathML Core ignores, as cell styles.
-
-    ``columnalign="right left"`` and ``columnspacing="0em"`` (TeX's ``aligned``) become each
-    cell's ``text-align`` and padding; ``rowspacing`` the padding above each row but the first.
-    """
-    attributes, body = match.groups()
-    if "<mtable" in body:
-        return match.group(0)  # a nested table: left as MathJax wrote it
-
-    def values(name: str, default: str) -> list[str]:
-        found = re.search(rf'\s{name}="([^"]*)"', attributes)
-        return (found[1] if found else default).split()
-
-    align = values("columnalign", "center")
-    spacing = values("columnspacing", "0.8em")
-    rowspacing = values("rowspacing", "1.0ex")
-    kept = re.sub(
-        r'\s(?:columnalign|columnspacing|rowspacing)="[^"]*"', "", attributes
-    )
-    rows = []
-    for r, row in enumerate(MATHML_ROW.findall(body)):
-        top = rowspacing[min(r - 1, len(rowspacing) - 1)] if r else "0"
-        cells = iter(range(10_000))
-
-        def styled(_, top=top, cells=cells) -> str:
-            c = next(cells)
-            left = spacing[min(c - 1, len(spacing) - 1)] if c else "0"
-            return (
-                f'<mtd style="text-align:{align[min(c, len(align) - 1)]};'
-                f'padding:{top} 0 0 {left}"'
-            )
-
-        rows.append(MATHML_CELL.sub(styled, row))
-    return f"<mtable{kept}>{''.join(rows)}</mtable>"
-
-
-def html_mathml(markup: str) -> str:
-    """MathJax's MathML of a formula as the page shows it: compact, in MathML Core."""
-    markup = MATHML_NOISE.sub("", MATHML_INDENT.sub("><", markup.strip()))
-    markup = MATHVARIANT.sub(variant_letters, markup)
-    markup = ACCENT.sub(
-        lambda m: m[1] + ACCENTS[unescape(m[2])] + m[3], markup
-    )
-    return MATHML_TABLE.sub(table_cells, markup)
-
-
-# Spacing accents MathJax writes (\\bar, \\dot, \\ddot) that Noto Sans Math draws only as
-# the combining marks of the same name, which MathML places the same way over the base.
-ACCENTS = {"\u00af": "&#x304;", "\u02d9": "&#x307;", "\u00a8": "&#x308;"}
-ACCENT = re.compile(
-    r"(<mo\b[^>]*>)(" + "|".join(ACCENTS) + r"|&#x(?:AF|2D9|A8);)(</mo>)"
-)
-SINGLE_LETTER = re.compile(r"<mi>([^<&]|&#x[0-9A-F]+;)</mi>")
-
-
-def italic(character: str) -> str:
-    """The letter a browser draws for a one-letter ``<mi>``: its mathematical italic."""
-    if character == "h":
-        return "\u210e"  # PLANCK CONSTANT, which is the italic h
-    try:
-        return mathematical_letter(character, "italic")
-    except KeyError:
-        return character
-
-
-def formula_characters(mathml: str) -> set[str]:
-    """The characters a formula's MathML draws: its tokens' text, a one-letter ``<mi>`` in
-    italic (MathML's default for it, the browser's ``text-transform: math-auto``)."""
-    drawn = {
-        c for _, text in TOKEN_TEXT.findall(mathml) for c in unescape(text)
-    }
-    return drawn | {
-        italic(unescape(letter)) for letter in SINGLE_LETTER.findall(mathml)
-    }
-
-
-def write_math_font(static: pathlib.Path, characters: set[str]) -> list[str]:
-    """Subset Noto Sans Math to ``characters`` into ``static``; those it does not hold."""
-    font = TTFont(MATH_FONT)
-    cmap = font.getBestCmap()
-    codepoints = set(map(ord, characters))
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(codepoints & set(cmap)))
-    subsetter.subset(font)
-    (static / MATH_FONT_TARGET).parent.mkdir(exist_ok=True)
-    font.flavor = "woff"
-    font.save(static / MATH_FONT_TARGET)
-    shutil.copyfile(MATH_FONT.parent / "OFL.txt", static / "fonts" / "OFL.txt")
-    # Invisible operators (U+2061 FUNCTION APPLICATION after \log) draw nothing anywhere.
-    return sorted(
-        chr(c)
-        for c in codepoints - set(cmap)
-        if unicodedata.category(chr(c)) != "Cf"
-    )
-
-
-MATH_RULES = (
-    f"/* Formulas in MathML (book/_ext/page_speed.py), drawn with {MATH_FONT_FAMILY} (SIL Open"
-    " Font License 1.1: fonts/OFL.txt), subset to the characters they use. */\n"
-    f'@font-face{{font-family:"{MATH_FONT_FAMILY}";font-style:normal;font-weight:400;'
-    f'font-display:block;src:url({MATH_FONT_TARGET}) format("woff")}}\n'
-    f'math{{font-family:"{MATH_FONT_FAMILY}",math}}\n'
-    "/* A displayed formula takes its line, as the theme has MathJax's (div.math is a"
-    " row-reverse flex box for its equation number), and scrolls by itself when wider"
-    " than the screen (scrollable.js gives it a tab stop), not the page. */\n"
-    "div.math>math{flex-grow:1;overflow-x:auto;overflow-y:hidden;padding:.5em 0 .7em}\n"
-)
-
-
 def typeset_math(app, exception) -> None:
-    """Turn every formula of the built pages into MathML, once (see the docstring).
+    """Typeset every formula of the built pages with MathJax, once (see the docstring).
 
-    An incremental build rewrites only the pages that changed, while the font must draw
-    the characters of every page: the formulas of earlier builds are kept in the doctree
-    cache and converted again with the new ones, for the font.
+    An incremental build rewrites only the pages that changed, while the stylesheet must
+    draw the characters of every page: the formulas typeset by earlier builds are kept in
+    the doctree cache and typeset again with the new ones, for the stylesheet.
     """
     node = shutil.which("node")
     if exception is not None or app.builder.format != "html" or node is None:
@@ -642,6 +456,7 @@ def typeset_math(app, exception) -> None:
     formulas = list(dict.fromkeys(earlier + found))
     request = {
         "mathjax": str(html_dir / "_static" / "mathjax"),
+        "fontURL": MATH_FONTS,
         "formulas": formulas,
     }
     result = subprocess.run(
@@ -652,18 +467,13 @@ def typeset_math(app, exception) -> None:
     )
     if result.returncode != 0:
         raise ExtensionError(
-            f"MathJax could not read the formulas:\n{result.stderr}"
+            f"MathJax could not typeset the formulas:\n{result.stderr}"
         )
     typeset = json.loads(result.stdout)
-    markup = {
-        f: html_mathml(mathml)
-        for f, mathml in zip(formulas, typeset["mathml"], strict=True)
-    }
-    for f, error in zip(formulas, typeset["errors"], strict=True):
+    markup = dict(zip(formulas, typeset["html"], strict=True))
+    for (tex, _), error in zip(formulas, typeset["errors"], strict=True):
         if error:
-            logger.warning("TeX error in %r: %s", f[0], error)
-        elif MATHVARIANT.search(markup[f]):
-            logger.warning("no Unicode letters for the style of %r", f[0])
+            logger.warning("TeX error in %r: %s", tex, error)
 
     def replaced(match: re.Match) -> str:
         opening, closing = (
@@ -671,36 +481,15 @@ def typeset_math(app, exception) -> None:
         )
         return opening + markup[formula(match)] + closing
 
-    static = html_dir / "_static"
     for page, text in pages.items():
         if MATH.search(text):
-            font = pathlib.Path(
-                os.path.relpath(static / MATH_FONT_TARGET, page.parent)
-            )
-            # Fetched with the stylesheet, not once the first formula is laid out: the
-            # formulas of the first screen show at the first paint, and a line does not
-            # move when the font comes (their widths are the font's).
-            preload = (
-                f'<link rel="preload" href="{font.as_posix()}" as="font" type="font/woff" '
-                "crossorigin />\n"
-            )
-            text = MATH.sub(replaced, text).replace(
-                "</head>", preload + "</head>", 1
-            )
-            page.write_text(text, encoding="utf-8")
-    missing = write_math_font(
-        static, set().union(*map(formula_characters, markup.values()))
+            page.write_text(MATH.sub(replaced, text), encoding="utf-8")
+    (html_dir / "_static" / MATH_STYLESHEET).write_text(
+        typeset["stylesheet"], encoding="utf-8"
     )
-    if missing:
-        logger.warning(
-            "page_speed: %s has no %s: the browser draws them with another font",
-            MATH_FONT_FAMILY,
-            " ".join(f"U+{ord(c):04X}" for c in missing),
-        )
-    (static / MATH_STYLESHEET).write_text(MATH_RULES, encoding="utf-8")
     cache.write_text(json.dumps(formulas), encoding="utf-8")
     logger.info(
-        "page_speed: %d formulas in MathML, at build time", len(set(found))
+        "page_speed: %d formulas typeset at build time", len(set(found))
     )
 
 

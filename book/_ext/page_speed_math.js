@@ -1,11 +1,13 @@
-// Turn the site's formulas into MathML once, at build time, with the MathJax that
+// Typeset the site's formulas once, at build time, with the MathJax that
 // sphinx-mathjax-offline ships (run by book/_ext/page_speed.py; Node.js, no npm package).
 //
-// stdin:  {"mathjax": "<its folder>", "formulas": [["<TeX>", <display: true|false>], ...]}
-// stdout: {"mathml": ["<math …>…</math>", ...], "errors": [null | "<message>", ...]}
+// stdin:  {"mathjax": "<its folder>", "fontURL": "<fonts, relative to the stylesheet>",
+//          "formulas": [["<TeX>", <display: true|false>], ...]}
+// stdout: {"html": ["<mjx-container …>", ...], "errors": [null | "<message>", ...],
+//          "stylesheet": "<the CSS of every formula, fonts included>"}
 //
-// Each formula is the MathML MathJax makes of its TeX (the same MathML it hides in its
-// own output for screen readers); an error is a TeX error or an undefined macro.
+// Each formula is what MathJax would put in the page (CommonHTML output, with the hidden
+// MathML that screen readers read); an error is a TeX error or an undefined macro.
 "use strict";
 
 const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -14,23 +16,26 @@ global.MathJax = {
   loader: {
     paths: { mathjax: input.mathjax },
     require: require,
-    load: ["adaptors/liteDOM", "input/tex"],
+    load: ["adaptors/liteDOM", "input/tex", "output/chtml", "a11y/assistive-mml"],
   },
+  chtml: { fontURL: input.fontURL },
   startup: { typeset: false },
 };
 require(input.mathjax + "/startup.js");
 
 async function main() {
   await MathJax.startup.promise;
-  const mathml = [];
+  const adaptor = MathJax.startup.adaptor;
+  const html = [];
   const errors = [];
   for (const [tex, display] of input.formulas) {
-    const markup = await MathJax.tex2mmlPromise(tex, { display });
+    const markup = adaptor.outerHTML(await MathJax.tex2chtmlPromise(tex, { display }));
     const error = markup.match(/data-mjx-error="([^"]*)"|<mtext mathcolor="red">([^<]*)/);
-    mathml.push(markup);
+    html.push(markup);
     errors.push(error ? error[1] || `undefined macro ${error[2]}` : null);
   }
-  process.stdout.write(JSON.stringify({ mathml, errors }));
+  const stylesheet = adaptor.textContent(MathJax.chtmlStylesheet());
+  process.stdout.write(JSON.stringify({ html, errors, stylesheet }));
 }
 
 main().catch((error) => {

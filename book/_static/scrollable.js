@@ -9,9 +9,7 @@
 // (book/_ext/accessible_markup.py adds this script to every page).
 "use strict";
 (() => {
-  // A display formula: MathML typeset at build time (page_speed.py), or MathJax's in the browser.
-  const SCROLLING =
-    "math[display='block'], mjx-container[display='true'], div.highlight pre, div.output pre";
+  const SCROLLING = "mjx-container[display='true'], div.highlight pre, div.output pre";
   const THEME_SCROLLING = [
     "pre",
     ".nboutput > .output_area",

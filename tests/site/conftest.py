@@ -21,8 +21,8 @@ from tests.browser import block_other_hosts, is_local
 from tests.paths import expected_pages
 from tests.site_build import SiteReport
 
-# Raw TeX that should have become formulas. Text inside code, scripts and the formulas
-# themselves is not looked at (MathJax skips the same elements), nor the search results.
+# Raw TeX that MathJax should have replaced. Text inside code, scripts and MathJax's own
+# output is not looked at (MathJax skips the same elements), nor the search results.
 RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\end{", "\\frac", "\\nabla", "\\eta")
 RAW_TEX += ("\\alpha", "\\Delta", "\\leftarrow")
 
@@ -54,7 +54,7 @@ async () => {
 INSPECT_JS = """
 () => {
   const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "PRE", "CODE", "TEMPLATE",
-                        "MJX-CONTAINER", "MATH", "ANNOTATION", "ANNOTATION-XML"]);
+                        "MJX-CONTAINER", "ANNOTATION", "ANNOTATION-XML"]);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
     acceptNode(node) {
       for (let el = node.parentElement; el; el = el.parentElement) {
@@ -70,18 +70,11 @@ INSPECT_JS = """
   return {
     text: texts.join("\\n"),
     math_elements: math.length,
-    // A formula is MathML from the build (book/_ext/page_speed.py) or, built without
-    // Node.js, MathJax's in the browser; one still waiting for MathJax's lazy typesetting
-    // holds an empty mjx-lazy marker.
-    unrendered_math: math.filter((el) => !el.querySelector("mjx-container, math")
+    // A formula still waiting for lazy typesetting holds an empty mjx-lazy marker.
+    unrendered_math: math.filter((el) => !el.querySelector("mjx-container")
                                          || el.querySelector("mjx-lazy"))
                          .map((el) => el.textContent.trim().slice(0, 80)),
-    typeset_formulas: document.querySelectorAll(".math mjx-container, .math > math").length,
-    // A MathML formula the browser laid out as nothing (a shown one: not in a closed fold,
-    // nor in the table of contents of a narrow window).
-    empty_formulas: [...document.querySelectorAll(".math > math")]
-      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().width === 0)
-      .map((el) => el.textContent.trim().slice(0, 80)),
+    mjx_containers: document.querySelectorAll("mjx-container").length,
     // MathJax draws each character with its stylesheet (mjx-c::before): without it, the
     // formula's markup is there but shows nothing. The invisible operators (Unicode format
     // characters such as U+2061 FUNCTION APPLICATION, which MathJax puts after \\sin or
@@ -99,9 +92,9 @@ INSPECT_JS = """
       })
       .map(([, code]) => `U+${(code || "?").padStart(4, "0")}`),
     // TeX errors (merror) and undefined macros (shown as red text by MathJax's noundefined).
-    math_errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error], .math merror")]
+    math_errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error]")]
       .map((el) => el.getAttribute("data-mjx-error") || el.textContent)
-      .concat([...document.querySelectorAll('.math mtext[mathcolor="red"]')]
+      .concat([...document.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
         .map((el) => `undefined macro ${el.textContent}`))
       .concat(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.toMML
         ? Array.from(MathJax.startup.document.math)
