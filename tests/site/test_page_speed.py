@@ -349,11 +349,16 @@ def test_a_figures_data_file_is_fetched_after_the_page_has_loaded(browser, site_
     the figure draws from it when brought on screen."""
     page, errors = _open(browser, site_url + FIGURE_CHAPTER, viewport=PHONE)
     try:
-        page.wait_for_timeout(500)
-        requested = page.evaluate(
+        assert page.evaluate(
+            "() => document.querySelector('script.figure-config').textContent === ''"
+        ), "the figure's data is still in the page"
+        fetched = (
             "() => performance.getEntriesByType('resource').map((entry) => entry.name)"
             ".filter((name) => name.includes('/_static/figure_data/'))"
         )
+        # Fetched with the figure far below the screen: after the load, when idle (≤ 2 s).
+        page.wait_for_function(f"({fetched})().length > 0", timeout=15_000)
+        requested = page.evaluate(fetched)
         root = page.locator(".interactive-figure").first
         root.scroll_into_view_if_needed()
         page.wait_for_function("(root) => root.dataset.ready", arg=root.element_handle())

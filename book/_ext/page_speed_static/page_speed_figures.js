@@ -79,8 +79,9 @@
   );
   for (const root of waiting) near.observe(root);
   window.addEventListener("load", () => {
-    const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1));
-    idle(() => waiting.map(source).filter(Boolean).forEach(fetchData));
+    const prefetch = () => waiting.map(source).filter(Boolean).forEach(fetchData);
+    if (window.requestIdleCallback) requestIdleCallback(prefetch, { timeout: 2000 });
+    else setTimeout(prefetch, 1);
   });
   window.addEventListener("beforeprint", () => waiting.forEach(drawNow));
 })();
