@@ -1,5 +1,6 @@
 // Scrolling regions a keyboard can reach (WCAG 2.1.1; axe-core's scrollable-region-focusable):
-// a display formula or a block of code or output wider than its column scrolls sideways, and
+// a formula (displayed, or inline and wider than its line) or a block of code or output wider
+// than its column scrolls sideways, and
 // gets tabindex="0" so that the Tab key can focus it and the arrow keys scroll it. Checked
 // when the page is ready, when the window is resized, when a fold opens, and when a section
 // laid out only near the screen (content-visibility: auto, book/_ext/page_speed.py) is laid
@@ -18,7 +19,23 @@
     ".pst-scrollable-table-container",
   ].join(", ");
 
+  // An inline formula wider than its line (a worked step on a phone): the theme's
+  // span.math is a box of at most the line's width that hides what overflows, which cut
+  // off the end of a formula, its result. Such a formula scrolls sideways instead
+  // (momentum.css: .math-scrolls) and gets its tab stop; the others keep the theme's box.
+  function markWideFormulas(root) {
+    for (const span of root.querySelectorAll("span.math")) {
+      const math = span.querySelector("mjx-math");
+      if (!math || !span.checkVisibility({ contentVisibilityAuto: true })) continue;
+      const wide = math.getBoundingClientRect().width > span.clientWidth + 1;
+      span.classList.toggle("math-scrolls", wide);
+      if (wide && !span.hasAttribute("tabindex")) span.tabIndex = 0;
+      else if (!wide && span.getAttribute("tabindex") === "0") span.removeAttribute("tabindex");
+    }
+  }
+
   function markScrolling(root) {
+    markWideFormulas(root);
     for (const element of root.querySelectorAll(SCROLLING)) {
       if (!element.checkVisibility({ contentVisibilityAuto: true })) continue;
       if (element.scrollWidth > element.clientWidth) {

@@ -66,6 +66,59 @@ def test_no_console_errors_or_missing_files(visit, page: str) -> None:
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
+CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
+SMALL_PHONE = {"width": 320, "height": 640}
+
+# Every inline formula of the page that is wider than its line (its typeset math wider
+# than its span.math), after every section and fold is laid out: how far it can scroll,
+# whether it can, and whether the keyboard reaches it.
+WIDE_FORMULAS_JS = """
+async () => {
+  const frames = () => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const fold of document.querySelectorAll("details")) fold.open = true;
+  for (const section of document.querySelectorAll("[data-page-speed-deferred]")) {
+    section.scrollIntoView();
+    await frames();
+  }
+  return [...document.querySelectorAll("span.math")]
+    .filter((span) => span.checkVisibility() && span.querySelector("mjx-math"))
+    .map((span) => ({
+      tex: span.querySelector("mjx-assistive-mml").textContent.slice(0, 60),
+      math: span.querySelector("mjx-math").getBoundingClientRect().width,
+      shown: span.clientWidth,
+      reach: span.scrollWidth,
+      scrolls: getComputedStyle(span).overflowX === "auto",
+      tabindex: span.getAttribute("tabindex"),
+    }))
+    .filter((formula) => formula.math > formula.shown + 1);
+}
+"""
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_no_inline_formula_is_cut_off_on_a_small_phone(browser, site_url: str, page: str) -> None:
+    """At 320 px, an inline formula wider than its line scrolls to its end (the theme's
+    span.math hid the rest: chapter 0's worked steps lost their results) and has a tab stop."""
+    tab = browser.new_page(viewport=SMALL_PHONE)
+    errors: list[str] = []
+    block_other_hosts(tab, errors)
+    try:
+        tab.goto(site_url + page, wait_until="load")
+        wide = tab.evaluate(WIDE_FORMULAS_JS)
+    finally:
+        tab.close()
+    cut_off = [
+        f"{formula['tex']!r}: {formula['math']:.0f} px, {formula['reach']} reachable"
+        for formula in wide
+        if not formula["scrolls"]
+        or formula["reach"] < formula["math"] - 1
+        or formula["tabindex"] != "0"
+    ]
+    assert not cut_off, f"{page}: inline formulas cut off:\n" + "\n".join(cut_off)
+    assert errors == []
+
+
 @pytest.mark.parametrize("page", BROWSED)
 def test_every_formula_is_rendered_by_mathjax(visit, page: str) -> None:
     seen = visit(page)
