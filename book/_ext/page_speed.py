@@ -37,10 +37,10 @@ script, deferred scripts, and images with their size.
   near the screen, not while the page's stylesheets and first screen wait for the network.
 - **Sections.** A long chapter is 8,000 to 16,000 elements, and the browser styles and lays
   out all of them before its first paint. Each section below the title
-  (``<section>`` in ``<section>``) gets ``content-visibility: auto``: the browser lays it
-  out only when it comes near the screen, and keeps in its place a box of the height
-  ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has been laid
-  out). That height is set per section, from the text a reader sees with the folds closed,
+  (``<section>`` in ``<section>``, at any depth) gets ``content-visibility: auto``: the
+  browser lays it out only when it comes near the screen, and keeps in its place a box of
+  the height ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has
+  been laid out). That height is set per section, from the text a reader sees with the folds closed,
   its images and its drawings, and per screen width (``--page-speed-px-per-character``),
   on the high side on purpose: a box smaller than its content lets the content, when a
   script measures it before the section is shown, overlap what follows, and axe-core
@@ -53,7 +53,11 @@ script, deferred scripts, and images with their size.
   small phone and on a laptop. The theme's script measured every block of code when the page
   was ready, laying out every section at once: it is patched to measure only what is laid
   out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a section's blocks when
-  the browser lays it out.
+  the browser lays it out. A section that begins within the first screens is laid out
+  whole, so its heavy blocks (60 elements or more: a displayed formula, a paragraph thick
+  with formulas, a cell and its output; ``lazy_blocks``, once the formulas are typeset)
+  get boxes of their own: as chapter 5 opens on a phone, 464 elements are laid out
+  instead of 1,973.
 - **Stylesheets.** A page linked 13 stylesheets (the theme's 397 kB among them, ~580 kB in
   all, 95 kB gzipped), each holding its first paint, one round trip of a slow network
   each. Once the site is built, each page's stylesheets are joined, in their order, into
@@ -84,7 +88,9 @@ import posixpath
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from html import unescape
+from html.parser import HTMLParser
 
 import tinycss2
 from fontTools import subset
@@ -158,6 +164,21 @@ DRAWN = re.compile(
 SECTION_PX_PER_DRAWING = 1000
 SECTION_PX = 400
 DEFERRED_SECTION = "page-speed-deferred"
+# A block directly in a deferred section with this many elements in it (a displayed
+# formula, a paragraph thick with formulas, a cell and its output) is deferred too, in a
+# box like a section's with 150 px instead of 400 for its margins: a section that begins
+# on the first screens is laid out whole, but its heavy blocks further down are not.
+BLOCK_ELEMENTS = 60
+BLOCK_PX = 150
+# A table's rows have padding and wrap short cells: 40 px more a row (the instructor
+# page's question table at 320 px: 11 rows of 509 characters, 1,181 px high).
+BLOCK_PX_PER_ROW = 40
+BLOCK_TAGS = frozenset(
+    {"blockquote", "details", "div", "dl", "figure", "ol", "p", "table", "ul"}
+)
+VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()
+)
 # pydata-sphinx-theme's addTabStopsToScrollableElements, as its minified script has it: it
 # measures every block of code and output of the page when the page is ready and whenever
 # the page changes, which lays out every section at once. Patched to skip the sections not
@@ -341,41 +362,155 @@ def shown_text(html: str) -> str:
     return " ".join(unescape(TAG.sub(" ", html)).split())
 
 
-def section_box(html: str) -> tuple[int, int]:
+def section_box(html: str, margins: int = SECTION_PX) -> tuple[int, int]:
     """A section's box from its HTML: its shown characters, and its height besides, in px.
 
-    The box is ``characters × px per character + Σ image heights + 1000 × drawings + 400``
-    (see ``SECTION_PX…``; the px per character is the stylesheet's, by screen width).
+    The box is ``characters × px per character + Σ image heights + 1000 × drawings +
+    margins`` (see ``SECTION_PX…``; the px per character is the stylesheet's, by screen
+    width; a block's margins are ``BLOCK_PX``).
     """
     images = sum(int(height) for height in IMG_HEIGHT.findall(html))
     drawings = len(DRAWN.findall(html))
     return len(
         shown_text(html)
-    ), images + SECTION_PX_PER_DRAWING * drawings + SECTION_PX
+    ), images + SECTION_PX_PER_DRAWING * drawings + margins
+
+
+def deferred(opening: str, box: tuple[int, int]) -> str:
+    """A start tag marked to be laid out only near the screen, in a box of that size."""
+    characters, height = box
+    style = f"--page-speed-characters:{characters};--page-speed-px:{height}px"
+    if ' style="' in opening:
+        return opening.replace(
+            ' style="', f' data-{DEFERRED_SECTION} style="{style};', 1
+        )
+    return opening[:-1] + f' data-{DEFERRED_SECTION} style="{style}">'
+
+
+@dataclass
+class OpenElement:
+    tag: str
+    start: int  # where its start tag begins
+    content: int  # where its start tag ends
+    elements_before: int  # the page's elements before it, itself included
+    block: bool  # a block directly in a deferred section
+    deferred_section: bool
+
+
+class HeavyBlocks(HTMLParser):
+    """The heavy blocks of a body (``BLOCK_ELEMENTS``), each as (where its start tag
+    begins, where it ends, where its end tag begins)."""
+
+    def __init__(self, body: str) -> None:
+        super().__init__(convert_charrefs=False)
+        # where each line begins: HTMLParser counts lines by "\n" alone
+        self.line_starts = list(
+            itertools.accumulate(
+                (len(line) + 1 for line in body.split("\n")), initial=0
+            )
+        )
+        self.open: list[OpenElement] = []
+        self.elements = 0
+        self.found: list[tuple[int, int, int]] = []
+        self.feed(body)
+        self.close()
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.elements += 1
+        if tag in VOID_TAGS:
+            return
+        start = self.position()
+        parent = self.open[-1] if self.open else None
+        marked = any(name == f"data-{DEFERRED_SECTION}" for name, _ in attrs)
+        self.open.append(
+            OpenElement(
+                tag,
+                start,
+                start + len(self.get_starttag_text()),
+                self.elements,
+                tag in BLOCK_TAGS
+                and parent is not None
+                and parent.deferred_section
+                and not marked,
+                tag == "section" and marked,
+            )
+        )
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.elements += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if all(element.tag != tag for element in self.open):
+            return  # a stray end tag
+        element = self.open.pop()
+        while element.tag != tag:  # closed implicitly
+            element = self.open.pop()
+        if (
+            element.block
+            and self.elements - element.elements_before >= BLOCK_ELEMENTS
+        ):
+            self.found.append(
+                (element.start, element.content, self.position())
+            )
+
+
+def defer_blocks(body: str) -> str:
+    """``body`` with each heavy block of a deferred section laid out only near the screen."""
+    parts, last = [], 0
+    for start, content, end in sorted(HeavyBlocks(body).found):
+        block = body[content:end]
+        box = section_box(
+            block, BLOCK_PX + BLOCK_PX_PER_ROW * block.count("<tr")
+        )
+        parts += [body[last:start], deferred(body[start:content], box)]
+        last = content
+    parts.append(body[last:])
+    return "".join(parts)
 
 
 def defer_sections(body: str) -> str:
-    """``body`` with each section in a section laid out only near the screen."""
-    opened = []  # (position of the tag's end, depth) of each open section
-    boxes = {}  # a second-level section's tag end: its box
+    """``body`` with each section in a section laid out only near the screen.
+
+    Subsections too: a chapter's first section often begins within the first screens,
+    where the browser lays it out whole; its subsections further down are then skipped
+    (and its heavy blocks: ``lazy_blocks``).
+    """
+    opened = []  # the position of each open section's tag end
+    boxes = {}  # a section's tag end, below the title's: its box
     for tag in SECTION_TAG.finditer(body):
         if tag.group(0) != "</section>":
             opened.append(tag.end())
         elif opened:
             start = opened.pop()
-            if len(opened) == 1:
+            if opened:
                 boxes[start] = section_box(body[start : tag.start()])
     parts, last = [], 0
-    for end, (characters, height) in sorted(boxes.items()):
-        opening = body[last:end]
-        parts.append(
-            opening[:-1]
-            + f' data-{DEFERRED_SECTION} style="--page-speed-characters:{characters};'
-            f'--page-speed-px:{height}px">'
-        )
+    for end, box in sorted(boxes.items()):
+        start = body.rindex("<section", last, end)
+        parts += [body[last:start], deferred(body[start:end], box)]
         last = end
     parts.append(body[last:])
     return "".join(parts)
+
+
+def lazy_blocks(app, exception) -> None:
+    """Mark the heavy blocks of every built page's deferred sections (``BLOCK_ELEMENTS``).
+
+    Once the formulas are typeset: a formula's elements count (CommonHTML writes one per
+    character and one per node). Elements laid out as chapter 5 opens on a phone, its
+    first section beginning within the first screens: 1,973 → 464.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in built_pages(pathlib.Path(app.outdir)):
+        text = page.read_text(encoding="utf-8")
+        marked = defer_blocks(text)
+        if marked != text:
+            page.write_text(marked, encoding="utf-8")
 
 
 def lazy_sections(
@@ -761,6 +896,8 @@ def setup(app):
     app.connect("build-finished", theme_tab_stops)
     # After sphinx-mathjax-offline has copied MathJax into _static (priority 500).
     app.connect("build-finished", typeset_math, priority=900)
+    # After the formulas are typeset: their elements make a block heavy.
+    app.connect("build-finished", lazy_blocks, priority=920)
     # After every stylesheet is written (page_speed.css, page_speed_math.css).
     app.connect("build-finished", bundle_stylesheets, priority=950)
     app.add_css_file(STYLESHEET)

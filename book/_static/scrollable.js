@@ -4,8 +4,8 @@
 // gets tabindex="0" so that the Tab key can focus it and the arrow keys scroll it. Checked
 // when the page is ready, when the window is resized, when a fold opens, and when a section
 // laid out only near the screen (content-visibility: auto, book/_ext/page_speed.py) is laid
-// out: measuring its elements before would lay it out at once, the work it saves. Such a
-// section also gets then the theme's own tab stops (pydata-sphinx-theme's
+// out (or a heavy block of one): measuring its elements before would lay it out at once,
+// the work it saves. Such a section also gets then the theme's own tab stops (pydata-sphinx-theme's
 // addTabStopsToScrollableElements, which page_speed.py makes skip those sections)
 // (book/_ext/accessible_markup.py adds this script to every page).
 "use strict";
@@ -34,9 +34,17 @@
     }
   }
 
+  // The elements in root that match, and root itself if it does (a block laid out only
+  // near the screen may be a block of code or a table's scrolling container).
+  function matching(root, selector) {
+    const found = [...root.querySelectorAll(selector)];
+    if (root.matches?.(selector)) found.unshift(root);
+    return found;
+  }
+
   function markScrolling(root) {
     markWideFormulas(root);
-    for (const element of root.querySelectorAll(SCROLLING)) {
+    for (const element of matching(root, SCROLLING)) {
       if (!element.checkVisibility({ contentVisibilityAuto: true })) continue;
       if (element.scrollWidth > element.clientWidth) {
         if (!element.hasAttribute("tabindex")) element.tabIndex = 0;
@@ -47,7 +55,7 @@
   }
 
   function laidOut(section) {
-    for (const element of section.querySelectorAll(THEME_SCROLLING)) {
+    for (const element of matching(section, THEME_SCROLLING)) {
       const scrolls =
         element.scrollWidth > element.clientWidth ||
         element.scrollHeight > element.clientHeight;

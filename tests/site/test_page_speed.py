@@ -23,10 +23,14 @@ from tests.paths import ROOT, expected_pages
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the local extension, to test its parts
 from page_speed import (
+    BLOCK_ELEMENTS,
+    BLOCK_PX,
+    BLOCK_PX_PER_ROW,
     BUNDLE,
     CSS_URL,
     THEME_SCRIPTS,
     THEME_TAB_STOPS_LAID_OUT,
+    defer_blocks,
     defer_sections,
     figure_data_files,
     section_box,
@@ -176,8 +180,9 @@ def test_a_chapters_search_field_finds_pages(browser, site_url: str) -> None:
 # gets less height (page_speed.RULES).
 SCREENS = {"small phone": {"width": 320, "height": 640}, "laptop": {"width": 1280, "height": 800}}
 SECTION_BOXES_JS = """
-() => [...document.querySelectorAll("[data-page-speed-deferred]")].map((section) => {
-  // The box the browser keeps while the section is not laid out: "auto 1234px".
+() => [...document.querySelectorAll("[data-page-speed-deferred]")].reverse().map((section) => {
+  // The box the browser keeps while the section is not laid out: "auto 1234px". Innermost
+  // first: a section is measured with its subsections laid out.
   const box = parseFloat(getComputedStyle(section).containIntrinsicHeight.split(" ").pop());
   section.style.contentVisibility = "visible";
   return {id: section.id, box, height: section.getBoundingClientRect().height};
@@ -236,7 +241,8 @@ def test_a_closed_fold_shows_only_its_summary() -> None:
     assert shown_text(opened) == "Shown all of it"
 
 
-def test_only_the_sections_below_the_title_are_deferred() -> None:
+def test_every_section_below_the_title_is_deferred() -> None:
+    """Subsections too, each with its own box; the title's section is laid out at once."""
     body = (
         '<section id="page"><h1>T</h1>'
         '<section id="a"><p>x</p><section id="a1"><p>y</p></section></section>'
@@ -245,11 +251,52 @@ def test_only_the_sections_below_the_title_are_deferred() -> None:
     deferred = defer_sections(body)
     boxes = re.findall(r'<section id="(\w+)" data-page-speed-deferred style="([^"]*)">', deferred)
     inner = '<p>x</p><section id="a1"><p>y</p></section>'
+    style = "--page-speed-characters:{};--page-speed-px:{}px"
     assert boxes == [
-        ("a", "--page-speed-characters:{};--page-speed-px:{}px".format(*section_box(inner))),
-        ("b", "--page-speed-characters:{};--page-speed-px:{}px".format(*section_box("<p>z</p>"))),
+        ("a", style.format(*section_box(inner))),
+        ("a1", style.format(*section_box("<p>y</p>"))),
+        ("b", style.format(*section_box("<p>z</p>"))),
     ]
     assert re.sub(r" data-page-speed-deferred style=\"[^\"]*\"", "", deferred) == body
+
+
+def test_the_heavy_blocks_of_a_deferred_section_are_deferred() -> None:
+    """A block directly in a deferred section, with BLOCK_ELEMENTS elements or more, gets
+    its own box; light blocks, blocks in the title's section and blocks in blocks do not;
+    a block's own style is kept; a page marked already is left as it is."""
+    heavy = "<span>x</span>" * BLOCK_ELEMENTS
+    light = "<span>x</span>" * (BLOCK_ELEMENTS - 2)
+    table = "<tbody>" + "<tr><td>a</td></tr>" * 3 + "</tbody>"
+    body = (
+        f'<section id="page"><div id="top">{heavy}</div>'
+        f'<section id="a" data-page-speed-deferred style="s">\n<p id="heavy">{heavy}<br>'
+        f'<img src="a.png"></p>\n<p id="light">{light}</p>'
+        f'<div id="styled" style="color:red"><div id="inner">{heavy}</div></div>'
+        f'<table id="rows">{table}{light}</table></section></section>'
+    )
+    marked = defer_blocks(body)
+    found = re.findall(r'<(\w+) id="(\w+)" data-page-speed-deferred', marked)
+    assert [(tag, name) for tag, name in found if tag != "section"] == [
+        ("p", "heavy"),
+        ("div", "styled"),
+        ("table", "rows"),
+    ]
+    boxes = re.findall(
+        r'<(?!section)\w+ id="(\w+)" data-page-speed-deferred style="([^"]*)"', marked
+    )
+    heavy_box = section_box(f'{heavy}<br><img src="a.png">', BLOCK_PX)
+    rows_box = section_box(table + light, BLOCK_PX + 3 * BLOCK_PX_PER_ROW)
+    assert boxes == [
+        ("heavy", "--page-speed-characters:{};--page-speed-px:{}px".format(*heavy_box)),
+        (
+            "styled",
+            "--page-speed-characters:{};--page-speed-px:{}px;color:red".format(
+                *section_box(f'<div id="inner">{heavy}</div>', BLOCK_PX)
+            ),
+        ),
+        ("rows", "--page-speed-characters:{};--page-speed-px:{}px".format(*rows_box)),
+    ]
+    assert defer_blocks(marked) == marked
 
 
 def test_the_themes_tab_stops_skip_sections_not_laid_out(site_dir: pathlib.Path) -> None:
