@@ -579,7 +579,7 @@ def _site_numbers(html: str) -> dict[str, str]:
         if number:
             numbers[match["id"]] = number.group(1)
     exercise = (
-        r'<div class="exercise[^"]*" id="(?P<id>[^"]+)">\s*'
+        r'<div class="exercise[^"]*" id="(?P<id>[^"]+)"[^>]*>\s*'
         r'<p class="admonition-title"><span class="caption-number">(?P<number>Exercise \d+)'
     )
     for match in re.finditer(exercise, html):
