@@ -40,8 +40,9 @@ script, deferred scripts, and images with their size.
   (``<section>`` in ``<section>``, at any depth) gets ``content-visibility: auto``: the
   browser lays it out only when it comes near the screen, and keeps in its place a box of
   the height ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has
-  been laid out). That height is set per section, from the text a reader sees with the folds closed,
-  its images and its drawings, and per screen width (``--page-speed-px-per-character``),
+  been laid out). That height is set per section, from the text a reader sees with the
+  folds closed, its images and its drawings, and per screen width
+  (``--page-speed-px-per-character``),
   on the high side on purpose: a box smaller than its content lets the content, when a
   script measures it before the section is shown, overlap what follows, and axe-core
   (Lighthouse's accessibility audit, the site's axe test) then reads the colours of one

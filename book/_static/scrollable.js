@@ -1,13 +1,13 @@
 // Scrolling regions a keyboard can reach (WCAG 2.1.1; axe-core's scrollable-region-focusable):
 // a formula (displayed, or inline and wider than its line) or a block of code or output wider
-// than its column scrolls sideways, and
-// gets tabindex="0" so that the Tab key can focus it and the arrow keys scroll it. Checked
-// when the page is ready, when the window is resized, when a fold opens, and when a section
-// laid out only near the screen (content-visibility: auto, book/_ext/page_speed.py) is laid
-// out (or a heavy block of one): measuring its elements before would lay it out at once,
-// the work it saves. Such a section also gets then the theme's own tab stops (pydata-sphinx-theme's
-// addTabStopsToScrollableElements, which page_speed.py makes skip those sections)
-// (book/_ext/accessible_markup.py adds this script to every page).
+// than its column scrolls sideways, and gets tabindex="0" so that the Tab key can focus it and
+// the arrow keys scroll it. Checked when the page is ready, when the window is resized, when
+// a fold opens, and when a section laid out only near the screen (content-visibility: auto,
+// book/_ext/page_speed.py), or a heavy block of one, is laid out: measuring its elements
+// before would lay it out at once, the work it saves. Such a section also gets then the
+// theme's own tab stops (pydata-sphinx-theme's addTabStopsToScrollableElements, which
+// page_speed.py makes skip those sections) (book/_ext/accessible_markup.py adds this script
+// to every page).
 "use strict";
 (() => {
   const SCROLLING = "mjx-container[display='true'], div.highlight pre, div.output pre";
