@@ -51,6 +51,25 @@ async () => {
 }
 """
 
+# Each element that matches a selector brought on screen in turn, as a reader scrolling
+# through the page brings it, then the page back to its top. A section laid out only near
+# the screen (content-visibility: auto, book/_ext/page_speed.py) is laid out, and its wide
+# formulas and code get their tab stops then (_static/scrollable.js); an interactive
+# figure, drawn only near the screen, is waited for until it is drawn (data-ready).
+BRING_ON_SCREEN_JS = """
+async (selector) => {
+  const frames = () => new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const element of document.querySelectorAll(selector)) {
+    element.scrollIntoView();
+    await frames();
+    while (element.matches(".interactive-figure") && !element.dataset.ready) await frames();
+  }
+  window.scrollTo(0, 0);
+  await frames();
+}
+"""
+
 INSPECT_JS = """
 () => {
   const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "PRE", "CODE", "TEMPLATE",

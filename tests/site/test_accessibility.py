@@ -23,7 +23,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 
 from tests.browser import block_other_hosts
 from tests.paths import expected_pages
-from tests.site.conftest import SETTLE_JS
+from tests.site.conftest import BRING_ON_SCREEN_JS, SETTLE_JS
 
 # index.html is a redirect to the first page, which is checked under its own name.
 PAGES = [page for page in expected_pages() if page != "index.html"]
@@ -37,25 +37,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # boxes of content the browser has not laid out), and what the page does once a section
 # is laid out (scrollable.js makes its wide formulas and code reachable by the keyboard)
 # would not have happened. So each section is brought on screen once, as a reader
-# scrolling through the page brings it, before axe-core runs; the browser then keeps each
-# section's real height. An interactive figure, too, is drawn only when it comes near the
-# screen (page_speed.py): each is brought on screen and drawn before axe-core checks it.
-SHOW_EVERY_SECTION_JS = """
-async () => {
-  const frames = () => new Promise((resolve) =>
-    requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  for (const section of document.querySelectorAll("[data-page-speed-deferred]")) {
-    section.scrollIntoView();
-    await frames();
-  }
-  for (const figure of document.querySelectorAll(".interactive-figure")) {
-    figure.scrollIntoView();
-    while (!figure.dataset.ready) await frames();
-  }
-  window.scrollTo(0, 0);
-  await frames();
-}
-"""
+# scrolling through the page brings it, before axe-core runs (BRING_ON_SCREEN_JS); the
+# browser then keeps each section's real height. An interactive figure, too, is drawn only
+# when it comes near the screen (page_speed.py): each is brought on screen and drawn before
+# axe-core checks it.
 
 # The rules of those levels, experimental ones included and deprecated ones left out.
 RULES_JS = """
@@ -114,7 +99,8 @@ def axe_violations(browser, site_url: str):
         tab = tabs[mode]
         tab.goto(site_url + page_path, wait_until="load")
         tab.evaluate(SETTLE_JS)
-        tab.evaluate(SHOW_EVERY_SECTION_JS)
+        tab.evaluate(BRING_ON_SCREEN_JS, "[data-page-speed-deferred]")
+        tab.evaluate(BRING_ON_SCREEN_JS, ".interactive-figure")
         tab.wait_for_load_state("networkidle")
         theme = tab.evaluate("document.documentElement.dataset.theme")
         assert theme == mode, f"{page_path}: the theme shows {theme!r} to a {mode} system"

@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser import block_other_hosts, is_local
 from tests.paths import expected_pages, notebook_files, repository_url, toc_files
-from tests.site.conftest import RAW_TEX
+from tests.site.conftest import BRING_ON_SCREEN_JS, RAW_TEX
 from tests.site_build import PAGE_BUDGET_BYTES
 
 PAGES = expected_pages()
@@ -70,29 +70,23 @@ CHAPTERS = [page for page in PAGES if re.match(r"book/\d\d_", page)]
 SMALL_PHONE = {"width": 320, "height": 640}
 
 # Every inline formula of the page that is wider than its line (its typeset math wider
-# than its span.math), after every section and fold is laid out: how far it can scroll,
-# whether it can, and whether the keyboard reaches it.
+# than its span.math), once every fold is open and every section laid out: how far it can
+# scroll, whether it can, and whether the keyboard reaches it.
+OPEN_EVERY_FOLD_JS = """
+() => document.querySelectorAll("details").forEach((fold) => (fold.open = true))
+"""
 WIDE_FORMULAS_JS = """
-async () => {
-  const frames = () => new Promise((resolve) =>
-    requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  for (const fold of document.querySelectorAll("details")) fold.open = true;
-  for (const section of document.querySelectorAll("[data-page-speed-deferred]")) {
-    section.scrollIntoView();
-    await frames();
-  }
-  return [...document.querySelectorAll("span.math")]
-    .filter((span) => span.checkVisibility() && span.querySelector("mjx-math"))
-    .map((span) => ({
-      tex: span.querySelector("mjx-assistive-mml").textContent.slice(0, 60),
-      math: span.querySelector("mjx-math").getBoundingClientRect().width,
-      shown: span.clientWidth,
-      reach: span.scrollWidth,
-      scrolls: getComputedStyle(span).overflowX === "auto",
-      tabindex: span.getAttribute("tabindex"),
-    }))
-    .filter((formula) => formula.math > formula.shown + 1);
-}
+() => [...document.querySelectorAll("span.math")]
+  .filter((span) => span.checkVisibility() && span.querySelector("mjx-math"))
+  .map((span) => ({
+    tex: span.querySelector("mjx-assistive-mml").textContent.slice(0, 60),
+    math: span.querySelector("mjx-math").getBoundingClientRect().width,
+    shown: span.clientWidth,
+    reach: span.scrollWidth,
+    scrolls: getComputedStyle(span).overflowX === "auto",
+    tabindex: span.getAttribute("tabindex"),
+  }))
+  .filter((formula) => formula.math > formula.shown + 1)
 """
 
 
@@ -105,6 +99,8 @@ def test_no_inline_formula_is_cut_off_on_a_small_phone(browser, site_url: str, p
     block_other_hosts(tab, errors)
     try:
         tab.goto(site_url + page, wait_until="load")
+        tab.evaluate(OPEN_EVERY_FOLD_JS)
+        tab.evaluate(BRING_ON_SCREEN_JS, "[data-page-speed-deferred]")
         wide = tab.evaluate(WIDE_FORMULAS_JS)
     finally:
         tab.close()
