@@ -4,6 +4,9 @@
     python .ci/execute_notebooks.py book/03_momentum.ipynb
     python .ci/execute_notebooks.py --output DIR NOTEBOOK...   # write the results to DIR
 
+Run it after ``source .ci/environment.sh`` (the README's command), as the tests run: NumPy
+and OpenBLAS then take the same code paths on every x86-64 CPU with AVX2.
+
 Each notebook runs top to bottom in a fresh kernel (working directory: its own
 folder), its outputs are stored, and the metadata that only adds noise to diffs
 (execution timings, widget state) is removed. Review the diff of the printed numbers
