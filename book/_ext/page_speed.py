@@ -50,11 +50,11 @@ script, deferred scripts, and images with their size.
   its scroll bar shorter, until the reader has scrolled through: on the site's pages the
   boxes add up to 2.5 to 3.7 times the sections' real height (measured at 320 to 1,600 px
   wide; counting every character, hidden ones included, at 3 px each, made it 5 to 9
-  times, 13 on chapter 1). tests/site/test_page_speed.py checks that no section outgrows its box, on a
-  small phone and on a laptop. The theme's script measured every block of code when the page
-  was ready, laying out every section at once: it is patched to measure only what is laid
-  out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a section's blocks when
-  the browser lays it out. A section that begins within the first screens is laid out
+  times, 13 on chapter 1). tests/site/test_page_speed.py checks that no section outgrows
+  its box, on a small phone and on a laptop. The theme's script measured every block of
+  code when the page was ready, laying out every section at once: it is patched to measure
+  only what is laid out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a
+  section's blocks when the browser lays it out. A section that begins within the first screens is laid out
   whole, so its heavy blocks (60 elements or more: a displayed formula, a paragraph thick
   with formulas, a cell and its output; ``lazy_blocks``, once the formulas are typeset)
   get boxes of their own: as chapter 5 opens on a phone, 464 elements are laid out
