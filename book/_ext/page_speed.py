@@ -35,14 +35,13 @@ script, deferred scripts, and images with their size.
   that the browser keeps its place before it arrives and the text below does not jump,
   and, after the page's first image, ``loading="lazy"``: an image is fetched when it comes
   near the screen, not while the page's stylesheets and first screen wait for the network.
-- **Sections.** A long chapter is 8,000 to 16,000 elements, and the browser styles and lays
-  out all of them before its first paint. Each section below the title
-  (``<section>`` in ``<section>``, at any depth) gets ``content-visibility: auto``: the
-  browser lays it out only when it comes near the screen, and keeps in its place a box of
-  the height ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has
-  been laid out). That height is set per section, from the text a reader sees with the
-  folds closed, its images and its drawings, and per screen width
-  (``--page-speed-px-per-character``),
+- **Sections.** A long chapter is 8,000 to 16,000 elements, and the browser styles and
+  lays out all of them before its first paint. Each section below the title (``<section>``
+  in ``<section>``, at any depth) gets ``content-visibility: auto``: the browser lays it
+  out only when it comes near the screen, and keeps in its place a box of the height
+  ``contain-intrinsic-size`` gives it (``auto``: its real height, once it has been laid
+  out). That height is set per section, from the text a reader sees with the folds closed,
+  its images and its drawings, and per screen width (``--page-speed-px-per-character``),
   on the high side on purpose: a box smaller than its content lets the content, when a
   script measures it before the section is shown, overlap what follows, and axe-core
   (Lighthouse's accessibility audit, the site's axe test) then reads the colours of one
@@ -54,11 +53,11 @@ script, deferred scripts, and images with their size.
   its box, on a small phone and on a laptop. The theme's script measured every block of
   code when the page was ready, laying out every section at once: it is patched to measure
   only what is laid out (``THEME_TAB_STOPS``), and ``_static/scrollable.js`` measures a
-  section's blocks when the browser lays it out. A section that begins within the first screens is laid out
-  whole, so its heavy blocks (60 elements or more: a displayed formula, a paragraph thick
-  with formulas, a cell and its output; ``lazy_blocks``, once the formulas are typeset)
-  get boxes of their own: as chapter 5 opens on a phone, 464 elements are laid out
-  instead of 1,973.
+  section's blocks when the browser lays it out. A section that begins within the first
+  screens is laid out whole, so its heavy blocks (60 elements or more: a displayed
+  formula, a paragraph thick with formulas, a cell and its output; ``lazy_blocks``, once
+  the formulas are typeset) get boxes of their own: as chapter 5 opens on a phone, 464
+  elements are laid out instead of 1,973.
 - **Stylesheets.** A page linked 13 stylesheets (the theme's 397 kB among them, ~580 kB in
   all, 95 kB gzipped), each holding its first paint, one round trip of a slow network
   each. Once the site is built, each page's stylesheets are joined, in their order, into
